@@ -1,0 +1,83 @@
+"""Sphinx configuration for the Blitz site (English source, zh_CN translation).
+
+Built twice by ``nox -s docs``: once in English, once with ``-D language=zh_CN``.
+Helper code lives in ``tools/blitz_docs.py``.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+
+project = "Blitz"
+author = "the Blitz contributors"
+language = "en"
+
+extensions = [
+    "sphinx.ext.mathjax",
+    "sphinx_copybutton",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+    "blitz_docs",
+]
+
+# Paths in this block are relative to the source folder, docs/.
+exclude_patterns = [
+    # Our landing page introduces the tutorials; the gallery's generated index
+    # keeps its thumbnail titles in raw HTML, which cannot be translated.
+    "tutorials/index.rst",
+]
+locale_dirs = ["../locales/"]
+gettext_compact = False  # one catalog per page, so translators see one file per tutorial
+gettext_uuid = False
+gettext_location = True
+
+templates_path = ["docs/_templates"]
+html_static_path = ["docs/_static"]
+html_css_files = ["blitz.css"]
+html_theme = "furo"
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+
+html_show_sphinx = False
+
+# Settings that differ by language; blitz_docs applies those of the build's language.
+blitz_per_language = {
+    "html_title": {
+        "en": "Deep Learning with PyTorch: A 60 Minute Blitz",
+        "zh_CN": "PyTorch 深度学习：60 分钟入门",
+    },
+    "copyright": {
+        "en": "2026, the Blitz contributors",
+        "zh_CN": "2026，Blitz 贡献者",
+    },
+}
+# The languages of the site, each named in its own language for the switcher.
+blitz_languages = {"en": "English", "zh_CN": "简体中文"}
+
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "language-switch.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+
+copybutton_exclude = ".linenos, .gp, .go"
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "tutorials",
+    "filename_pattern": r"/plot_\d_",
+    "within_subsection_order": "FileNameSortKey",
+    # No running-time line: it changes on every run, and with it the msgid.
+    "min_reported_time": float("inf"),
+    "write_computation_times": False,
+    "show_signature": False,
+    "download_all_examples": False,
+    "remove_config_comments": True,
+}

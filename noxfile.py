@@ -1,0 +1,61 @@
+"""Tasks for the Blitz site: build it, test it, keep its translations current.
+
+Every session shares one environment, ``.nox/blitz``: it holds torch and
+torchvision (about 5.7 GB), and building it once per session would double both
+the disk and the time. It is refreshed when requirements.txt changes.
+"""
+
+import hashlib
+import os
+import sys
+import webbrowser
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "none"
+
+ROOT = Path(__file__).resolve().parent
+REQUIREMENTS = ROOT / "requirements.txt"
+ENV = ROOT / ".nox" / "blitz"
+ENV_BIN = ENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = str(ENV_BIN / "python")
+
+
+def shared_env(session):
+    """Create or refresh the shared environment; skip pip when nothing changed."""
+    stamp = ENV / "requirements.sha256"
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not (ENV_BIN / "python").exists():
+        session.run(sys.executable, "-m", "venv", str(ENV))
+    if not stamp.exists() or stamp.read_text() != wanted:
+        session.run(PYTHON, "-m", "pip", "install", "-r", str(REQUIREMENTS))
+        stamp.write_text(wanted)
+    session.env["PATH"] = os.pathsep.join([str(ENV_BIN), os.environ["PATH"]])
+    session.env["VIRTUAL_ENV"] = str(ENV)
+
+
+@nox.session(default=False)
+def docs(session):
+    """Build the site in English and Chinese into _build/html (extra args go to sphinx-build)."""
+    shared_env(session)
+    session.run(PYTHON, "tools/build_site.py", *session.posargs)
+    index = (ROOT / "_build" / "html" / "index.html").as_uri()
+    session.log(f"The site: {index}")
+    if session.interactive and not os.environ.get("CI"):
+        webbrowser.open(index)
+
+
+@nox.session
+def tests(session):
+    """Run the test suite: tutorials standalone, real builds, catalog checks."""
+    shared_env(session)
+    session.run(PYTHON, "-m", "pytest", *session.posargs)
+
+
+@nox.session(default=False)
+def catalogs(session):
+    """Refresh locales/zh_CN after English changes, without re-running tutorials."""
+    shared_env(session)
+    session.run(PYTHON, "tools/update_catalogs.py", *session.posargs)
