@@ -17,7 +17,7 @@ and freeze part of a model to fine-tune the rest.
   gradients numerically;
 * how to keep tensors out of the graph, and how to freeze layers.
 
-**Prerequisites:** tensors (part 1 of the blitz) and a little calculus.
+**Prerequisites:** :doc:`plot_1_tensors` and a little calculus.
 """
 
 # %%
@@ -467,6 +467,9 @@ print(f"frozen parameters: {len(frozen)}, "
 # * ``requires_grad=False``, ``torch.no_grad()``, ``torch.inference_mode()``
 #   and ``.detach()`` keep tensors out of the graph; freezing parameters this
 #   way lets you fine-tune only part of a model.
+#
+# Next, :doc:`plot_3_neural_networks` builds a network with ``torch.nn`` and
+# trains it with these gradients.
 #
 # Further reading
 # ---------------

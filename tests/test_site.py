@@ -10,11 +10,25 @@ from bs4 import BeautifulSoup
 import catalogs
 
 TUTORIAL = "tutorials/plot_2_autograd.html"
-PAGES = ["index.html", TUTORIAL, "search.html"]
+PARTS = [
+    "tutorials/plot_1_tensors.html",
+    TUTORIAL,
+    "tutorials/plot_3_neural_networks.html",
+    "tutorials/plot_4_classifier.html",
+]
+PAGES = ["index.html", *PARTS, "search.html"]
+# A line of live output that each part must show, in both languages.
+LIVE_OUTPUT = {
+    "tutorials/plot_1_tensors.html": "same memory: True",
+    TUTORIAL: "gradcheck passed: True",
+    "tutorials/plot_3_neural_networks.html": "decreased at every step: True",
+    "tutorials/plot_4_classifier.html": "the reloaded model predicts the same classes: True",
+}
 # Names that stay English on Chinese pages (products, file formats, abbreviations).
 KEEP_ENGLISH = {
     "Blitz", "PyTorch", "Python", "NumPy", "Jupyter", "JavaScript", "ImageNet",
-    "CPU", "GPU", "SGD", "DAG", "autograd",
+    "CPU", "GPU", "SGD", "DAG", "autograd", "CUDA", "ROCm", "Apple", "MPS",
+    "LeNet", "ReLU", "Adam", "RMSprop", "CIFAR-", "scikit-learn", "Dataset", "DataLoader",
 }
 
 
@@ -35,9 +49,9 @@ def english_words(soup):
 
 def test_each_tutorial_executed_once(site):
     _, logs = site
-    assert "executed 1 out of 1 file" in logs["en"]
+    assert "executed 4 out of 4 files" in logs["en"]
     assert "executed 0 out of 0 files" in logs["zh_CN"]
-    assert "after excluding 1 file that had previously been run" in logs["zh_CN"]
+    assert "after excluding 4 files that had previously been run" in logs["zh_CN"]
 
 
 def test_builds_are_quiet(site):
@@ -72,6 +86,51 @@ def test_tutorial_page_has_live_output_and_dag_figure(site, language):
     assert soup.select("div.math"), "display math is missing"
     downloads = {a["href"].rsplit("/", 1)[-1] for a in soup.select("a.download")}
     assert {"plot_2_autograd.py", "plot_2_autograd.ipynb"} <= downloads
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("name", PARTS)
+def test_every_part_shows_live_output_and_figures(site, language, name):
+    html_dir, _ = site
+    soup = page(site, language, name)
+    outputs = "\n".join(div.get_text() for div in soup.select(".sphx-glr-script-out"))
+    assert LIVE_OUTPUT[name] in outputs
+    figures = soup.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")
+    assert figures, f"{language}/{name} has no figure"
+    for img in figures:
+        assert (html_dir / language / "tutorials" / img["src"]).resolve().is_file()
+
+
+def test_classifier_page_reports_its_accuracy(site):
+    outputs = "\n".join(d.get_text() for d in page(site, "en", PARTS[3]).select(".sphx-glr-script-out"))
+    accuracy = float(re.search(r"accuracy on the \d+ test images: ([\d.]+)%", outputs).group(1))
+    assert accuracy >= 95
+    assert outputs.count("digit ") == 10  # one line per class
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_landing_page_shows_the_four_parts(site, language):
+    html_dir, _ = site
+    soup = page(site, language, "index.html")
+    parts = soup.select("ol.blitz-parts > li")
+    assert len(parts) == 4
+    for part, name in zip(parts, PARTS):
+        thumbnail = part.select_one("img")
+        assert (html_dir / language / thumbnail["src"]).is_file()
+        links = {a["href"].split("#")[0] for a in part.select("a")}
+        assert links == {name}
+        assert len(part.get_text(" ", strip=True)) > 30  # a title and one line
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_parts_link_to_previous_and_next(site, language):
+    for previous, current, following in zip(["index.html", *PARTS], PARTS, [*PARTS[1:], None]):
+        soup = page(site, language, current)
+        prev_link = soup.select_one("a.prev-page")
+        assert prev_link and prev_link["href"].endswith(previous.rsplit("/", 1)[-1])
+        next_link = soup.select_one("a.next-page")
+        if following:
+            assert next_link and next_link["href"] == following.rsplit("/", 1)[-1]
 
 
 @pytest.mark.parametrize("name", PAGES)

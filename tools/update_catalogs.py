@@ -4,7 +4,8 @@ A gettext build writes fresh templates into a clean folder (so no template
 of a deleted page survives), without executing tutorials: sphinx-gallery
 reuses what the last build ran and only writes the text of stale ones. Then
 sphinx-intl merges the templates into locales/zh_CN: new messages arrive
-untranslated, changed ones keep their old translation marked fuzzy.
+untranslated, changed ones keep their old translation marked fuzzy, and
+messages the English no longer has are removed (git history keeps them).
 """
 
 import shutil
@@ -25,7 +26,8 @@ def update_catalogs():
          "--pot-dir", str(TEMPLATES / "en"),
          "--locale-dir", str(ROOT / "locales"),
          "--language", "zh_CN",
-         "--line-width", "76"],
+         "--line-width", "76",
+         "--no-obsolete"],
         check=True,
     )
 

@@ -1,0 +1,243 @@
+r"""
+Tensors
+=======
+
+Tensors are PyTorch's multi-dimensional arrays. They hold a model's inputs,
+its outputs and its parameters. They work much like NumPy's arrays, and in
+addition they can run on accelerators such as GPUs and they record the
+operations that autograd needs to compute gradients.
+
+**What you will learn**
+
+* how to create tensors, and what their shape, data type and device are;
+* the operations you will use most: indexing, joining, products and
+  reductions;
+* why in-place operations need care;
+* how tensors and NumPy arrays share memory, and how to move a tensor to an
+  accelerator.
+
+**Prerequisites:** Python and a first look at NumPy arrays.
+"""
+
+# %%
+# Creating tensors
+# ----------------
+#
+# A tensor can be made directly from data. PyTorch works out the data type:
+# here, integers.
+
+import numpy as np
+import torch
+
+torch.manual_seed(0)
+
+data = [[1, 2], [3, 4]]
+x_data = torch.tensor(data)
+print(x_data)
+
+# %%
+# From a NumPy array, ``torch.from_numpy`` makes a tensor that uses the
+# array's memory; we come back to this at the end.
+
+np_array = np.array(data)
+x_np = torch.from_numpy(np_array)
+print(x_np)
+
+# %%
+# From another tensor: the ``*_like`` functions keep the shape (and, unless
+# told otherwise, the data type) of their argument.
+
+x_ones = torch.ones_like(x_data)
+print(f"ones like x_data:\n{x_ones}")
+x_rand = torch.rand_like(x_data, dtype=torch.float)
+print(f"random like x_data, as floats:\n{x_rand}")
+
+# %%
+# From a shape: a tuple of dimensions is all that ``rand``, ``ones`` and
+# ``zeros`` need.
+
+shape = (2, 3)
+print(torch.rand(shape))
+print(torch.ones(shape))
+print(torch.zeros(shape))
+
+# %%
+# Attributes
+# ----------
+#
+# Every tensor has a shape, a data type and a device, the place where its
+# data is stored.
+
+tensor = torch.rand(3, 4)
+print(f"shape: {tensor.shape}")
+print(f"data type: {tensor.dtype}")
+print(f"device: {tensor.device}")
+
+# %%
+# Indexing and slicing
+# --------------------
+#
+# Indexing works as in NumPy. Rows come first, then columns; ``...`` stands
+# for all the dimensions not named.
+
+tensor = torch.arange(1.0, 17.0).reshape(4, 4)
+print(f"first row: {tensor[0]}")
+print(f"first column: {tensor[:, 0]}")
+print(f"last column: {tensor[..., -1]}")
+
+# %%
+# Assigning to a slice changes the tensor. We set the second column to zero
+# and draw the tensor before and after: each square is one element, and its
+# number is its value.
+
+import matplotlib.pyplot as plt
+
+
+def draw(ax, t, title):
+    ax.imshow(t.numpy(), cmap="viridis", vmin=0, vmax=16)
+    for (row, col), value in np.ndenumerate(t.numpy()):
+        ax.text(col, row, f"{value:.0f}", ha="center", va="center", color="white")
+    ax.set_title(title)
+    ax.set_xticks(range(t.shape[1]))
+    ax.set_yticks(range(t.shape[0]))
+
+
+before = tensor.clone()
+tensor[:, 1] = 0
+fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.5))
+draw(left, before, "tensor")
+draw(right, tensor, "after tensor[:, 1] = 0")
+plt.show()
+print(tensor)
+
+# %%
+# Joining tensors
+# ---------------
+#
+# ``torch.cat`` joins tensors along an existing dimension; ``torch.stack``
+# adds a new one.
+
+row = torch.tensor([[1.0, 2.0, 3.0]])
+print(f"cat along rows: {torch.cat([row, row], dim=0).shape}")
+print(f"cat along columns: {torch.cat([row, row], dim=1).shape}")
+print(f"stack: {torch.stack([row, row]).shape}")
+
+# %%
+# Arithmetic: matrix product and element-wise product
+# ---------------------------------------------------
+#
+# ``@`` is the matrix product: each element of the result is the dot product
+# of a row and a column. ``*`` multiplies element by element, so both tensors
+# must have the same shape (or shapes that broadcast).
+
+a = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+b = torch.tensor([[5.0, 6.0], [7.0, 8.0]])
+print(f"a @ b:\n{a @ b}")
+print(f"a * b:\n{a * b}")
+
+# %%
+# ``a @ b`` is the same as ``a.matmul(b)``, and its first element is
+# :math:`1 \cdot 5 + 2 \cdot 7 = 19`. ``a * b`` is ``a.mul(b)``, and its
+# first element is :math:`1 \cdot 5 = 5`.
+
+print(f"matmul equals @: {torch.equal(a.matmul(b), a @ b)}")
+print(f"first elements: {(a @ b)[0, 0].item()} and {(a * b)[0, 0].item()}")
+
+# %%
+# Reductions
+# ----------
+#
+# A reduction combines many elements into fewer: the sum of a whole tensor,
+# or the mean along one dimension. ``.item()`` turns a one-element tensor
+# into a Python number.
+
+total = a.sum()
+print(f"sum: {total}, as a Python number: {total.item()}")
+print(f"mean of each column: {a.mean(dim=0)}")
+print(f"largest element of each row: {a.max(dim=1).values}")
+
+# %%
+# In-place operations
+# -------------------
+#
+# Operations whose name ends in ``_`` change their tensor in place:
+# ``x.add_(5)`` adds 5 to ``x`` itself, and ``x.copy_(y)`` overwrites it.
+
+x = torch.ones(3)
+x.add_(5)
+print(x)
+
+# %%
+# In-place operations avoid a copy, but they can destroy values
+# that autograd needs. ``sigmoid`` keeps its output to compute its gradient;
+# changing that output in place makes the backward pass fail, because the
+# value it needs is gone. Prefer the out-of-place form (``y = y + 1``) when
+# the tensor takes part in a gradient computation.
+
+w = torch.ones(3, requires_grad=True)
+y = w.sigmoid()
+y.add_(1)
+try:
+    y.sum().backward()
+except RuntimeError as error:
+    print(str(error).split(":")[0])
+
+# %%
+# Bridge with NumPy
+# -----------------
+#
+# A tensor on the CPU and the NumPy array made from it share their memory:
+# a change to one is a change to the other.
+
+t = torch.ones(5)
+n = t.numpy()
+t.add_(1)
+print(f"tensor: {t}")
+print(f"array:  {n}")
+
+# %%
+# It works the other way too: ``torch.from_numpy`` wraps the array's memory.
+
+n = np.ones(5)
+t = torch.from_numpy(n)
+np.add(n, 1, out=n)
+print(f"tensor: {t}")
+print(f"array:  {n}")
+print(f"same memory: {t.data_ptr() == n.ctypes.data}")
+
+# %%
+# Running on an accelerator
+# -------------------------
+#
+# Tensors are created on the CPU. When an accelerator (a CUDA or ROCm GPU,
+# Apple's MPS, ...) is available, ``.to()`` moves a tensor there; operations
+# then run on that device. The code below runs on either.
+
+if torch.accelerator.is_available():
+    device = torch.accelerator.current_accelerator()
+else:
+    device = torch.device("cpu")
+
+tensor = torch.rand(3, 4).to(device)
+print(f"device: {tensor.device}")
+
+# %%
+# Recap
+# -----
+#
+# * Create tensors from data, from NumPy arrays, from other tensors
+#   (``*_like``) or from a shape (``rand``, ``ones``, ``zeros``).
+# * Every tensor has a ``shape``, a ``dtype`` and a ``device``.
+# * ``@`` is the matrix product, ``*`` the element-wise product.
+# * In-place operations (``add_``, ``copy_``) can break gradient
+#   computations.
+# * CPU tensors and NumPy arrays can share memory.
+#
+# Next, :doc:`plot_2_autograd` shows how tensors record operations to
+# compute gradients.
+#
+# Further reading
+# ---------------
+#
+# * `torch.Tensor <https://docs.pytorch.org/docs/stable/tensors.html>`_
+# * `Tensor operations <https://docs.pytorch.org/docs/stable/torch.html>`_
