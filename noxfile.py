@@ -41,6 +41,7 @@ def docs(session):
     """Build the site in English and Chinese into _build/html (extra args go to sphinx-build)."""
     shared_env(session)
     session.run(PYTHON, "tools/build_site.py", *session.posargs)
+    session.run(PYTHON, "tools/check_built.py")
     index = (ROOT / "_build" / "html" / "index.html").as_uri()
     session.log(f"The site: {index}")
     if session.interactive and not os.environ.get("CI"):
@@ -59,3 +60,10 @@ def catalogs(session):
     """Refresh locales/zh_CN after English changes, without re-running tutorials."""
     shared_env(session)
     session.run(PYTHON, "tools/update_catalogs.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session):
+    """Time clean, no-op and one-edit builds in fresh copies; print figures and targets."""
+    shared_env(session)
+    session.run(PYTHON, "tools/bench.py", *session.posargs)

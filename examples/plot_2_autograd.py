@@ -281,10 +281,14 @@ print(f"gradcheck passed: {torch.autograd.gradcheck(q_of, (x, y))}")
 # them in a directed acyclic graph (DAG) of ``Function`` objects. The leaves
 # are the input tensors and the root is the output tensor. Each tensor made by
 # an operation points to the backward function of that operation through its
-# ``grad_fn`` attribute:
+# ``grad_fn`` attribute, and each function lists the functions of its inputs
+# in ``next_functions``. In the list of ``MulBackward0``, ``None`` stands for
+# the constant 3, which needs no gradient:
 
 print(Q.grad_fn.name())
 print([(fn.name(), index) for fn, index in Q.grad_fn.next_functions])
+mul = Q.grad_fn.next_functions[0][0]
+print([(fn.name() if fn else None, index) for fn, index in mul.next_functions])
 
 # %%
 # During the forward pass, autograd does two things at once: it runs the
@@ -299,9 +303,7 @@ print([(fn.name(), index) for fn, index in Q.grad_fn.next_functions])
 # The figure below is drawn from the live graph of ``Q``: we start at
 # ``Q.grad_fn`` and follow ``next_functions`` to the leaves. Arrows point in
 # the direction of the forward pass, nodes are the backward functions of the
-# operations, and the leaf tensors ``a`` and ``b`` are in blue. The empty
-# slot in ``MulBackward0`` belongs to the constant 3, which needs no
-# gradient.
+# operations, and the leaf tensors ``a`` and ``b`` are in blue.
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -331,25 +333,33 @@ def graph_of(tensor, names):
 
 
 dag = graph_of(Q, {id(a): "a", id(b): "b"})
-for node, attrs in dag.nodes(data=True):
-    attrs["layer"] = -attrs["depth"]
-pos = nx.multipartite_layout(dag, subset_key="layer", align="horizontal")
-pos = {node: (x, -y) for node, (x, y) in pos.items()}
-colors = ["tab:blue" if leaf else "tab:gray" for _, leaf in dag.nodes(data="leaf")]
+rows = {}
+for node, depth in dag.nodes(data="depth"):
+    rows.setdefault(depth, []).append(node)
+pos = {}  # each node sits below the node it feeds, siblings side by side
+for depth in sorted(rows):
+    siblings = {}
+    for node in rows[depth]:
+        siblings.setdefault(next(dag.successors(node), None), []).append(node)
+    for successor, nodes in siblings.items():
+        x = pos[successor][0] if successor is not None else 0
+        for i, node in enumerate(nodes):
+            pos[node] = (x + 2.2 * (i - (len(nodes) - 1) / 2), -depth)
 
-fig, ax = plt.subplots(figsize=(6, 5))
-nx.draw_networkx(
-    dag,
-    pos,
-    ax=ax,
-    labels=dict(dag.nodes(data="label")),
-    node_color=colors,
-    node_size=2600,
-    node_shape="s",
-    font_size=9,
-    font_color="white",
-    arrowsize=18,
-)
+fig, ax = plt.subplots(figsize=(7, 5))
+for source, target in dag.edges:
+    ax.annotate(
+        "", xy=pos[target], xytext=pos[source],
+        arrowprops=dict(arrowstyle="-|>", color="0.3", shrinkA=14, shrinkB=14),
+    )
+for node, (x, y) in pos.items():
+    leaf = dag.nodes[node]["leaf"]
+    ax.text(
+        x, y, dag.nodes[node]["label"], ha="center", va="center", color="white",
+        bbox=dict(boxstyle="round,pad=0.5", fc="tab:blue" if leaf else "0.35"),
+    )
+ax.set_xlim(-3, 3)
+ax.set_ylim(-max(rows) - 0.5, 1.5)
 ax.set_axis_off()
 leaves = sorted(dag.nodes[node]["label"] for node, leaf in dag.nodes(data="leaf") if leaf)
 print(f"{dag.number_of_nodes()} nodes, leaves: {leaves}")

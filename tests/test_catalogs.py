@@ -1,13 +1,10 @@
 """The zh_CN catalogs are complete, current and typographically right."""
 
-import subprocess
-
 import pytest
 from babel.messages.pofile import read_po
 
-import build_site
 import catalogs
-from conftest import ROOT, clean_copy
+from conftest import clean_copy, run_tool
 
 PO_FILES = catalogs.catalogs()
 IDS = [str(catalogs.relative(path)) for path in PO_FILES]
@@ -39,13 +36,11 @@ def test_syntax_error_names_file_and_line(tmp_path):
 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
-    """The messages of the current English sources (a gettext build)."""
+    """The messages of the current English sources, from `nox -s catalogs` run in a copy."""
     root = clean_copy(tmp_path_factory.mktemp("gettext") / "repo")
-    out = root / "_build"
-    build_site.sphinx_build(
-        "en", out, builder="gettext", extra=("-D", "plot_gallery=0"), root=root, capture=True
-    )
-    return out / "gettext" / "en"
+    update = run_tool(root, "update_catalogs.py")
+    assert update.returncode == 0, update.stdout
+    return root / "_build" / "gettext" / "en"
 
 
 def test_catalogs_match_the_english(templates):
@@ -71,6 +66,6 @@ def test_broken_catalog_fails_the_build(tmp_path):
     lines = po.read_text(encoding="utf-8").splitlines()
     lines.append('msgid "unterminated')
     po.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(subprocess.CalledProcessError) as failure:
-        build_site.sphinx_build("zh_CN", tmp_path / "out", root=root, capture=True)
-    assert f"locales/zh_CN/LC_MESSAGES/index.po:{len(lines)}: not valid PO syntax" in failure.value.stdout
+    build = run_tool(root, "build_site.py", "--lang", "zh_CN", "-D", "plot_gallery=0")
+    assert build.returncode != 0
+    assert f"locales/zh_CN/LC_MESSAGES/index.po:{len(lines)}: not valid PO syntax" in build.stdout

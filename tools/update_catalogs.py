@@ -20,7 +20,8 @@ TEMPLATES = ROOT / "_build" / "gettext"
 
 def update_catalogs():
     shutil.rmtree(TEMPLATES, ignore_errors=True)
-    build_site.sphinx_build("en", ROOT / "_build", builder="gettext", extra=("-D", "plot_gallery=0"))
+    if build_site.sphinx_build("en", ROOT / "_build", "gettext", ("-D", "plot_gallery=0")):
+        sys.exit("The gettext build failed; see the messages above.")
     subprocess.run(
         [sys.executable, "-m", "sphinx_intl", "update",
          "--pot-dir", str(TEMPLATES / "en"),

@@ -1,0 +1,99 @@
+"""Benchmark the site build and print figures beside their targets.
+
+Builds happen in fresh copies of the repository (what a clone holds), so the
+figures are those of a clean checkout and the working tree is not touched:
+
+* a clean English-only build and a clean bilingual build;
+* a no-op rebuild of both languages;
+* a rebuild after editing the prose of one tutorial;
+* how often each tutorial executed, and its execution time.
+
+Usage: python tools/bench.py
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from clean_copy import clean_copy
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITED = "plot_1_tensors.py"
+
+
+def build(root, *args):
+    """Time one run of build_site.py in ``root``; return (seconds, executions)."""
+    log = root / "executions.txt"
+    log.unlink(missing_ok=True)
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "tools/build_site.py", *args],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "BLITZ_EXECUTION_LOG": str(log)},
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(result.stdout + f"\nbuild {args} failed in {root}")
+    executions = log.read_text().splitlines() if log.exists() else []
+    return seconds, executions
+
+
+def edit_prose(root):
+    """Change one sentence of a text cell, as a writer would."""
+    script = root / "examples" / EDITED
+    text = script.read_text(encoding="utf-8")
+    sentence = "# A tensor can be made directly from data."
+    assert sentence in text, f"update bench.py: {sentence!r} is gone from {EDITED}"
+    script.write_text(text.replace(sentence, sentence + " (Edited.)"), encoding="utf-8")
+
+
+def verdict(ok):
+    return "meets target" if ok else "MISSES TARGET"
+
+
+def main():
+    scripts = sorted(p.name for p in (ROOT / "examples").glob("plot_*.py"))
+    with tempfile.TemporaryDirectory() as tmp:
+        english = clean_copy(Path(tmp) / "english")
+        english_only, _ = build(english, "--lang", "en")
+
+        site = clean_copy(Path(tmp) / "site")
+        bilingual, executions = build(site)
+        no_op, no_op_runs = build(site)
+        edit_prose(site)
+        after_edit, edit_runs = build(site)
+        costs = {
+            script: json.loads((site / "docs" / "tutorials" / script).with_suffix(".cost.json").read_text())["time"]
+            for script in scripts
+        }
+
+    counts = Counter(executions)
+    print("Executions during a clean bilingual build:")
+    for script in scripts:
+        en, zh = counts[f"en {script}"], counts[f"zh_CN {script}"]
+        print(f"  {script:28} en {en}  zh_CN {zh}   {verdict(en == 1 and zh == 0)}")
+    print()
+    print("Build times (seconds, wall clock):")
+    print(f"  clean English-only build        {english_only:7.1f}")
+    print(f"  clean bilingual build           {bilingual:7.1f}   "
+          f"{bilingual / english_only:.2f} x English-only (target <= 1.30)   "
+          f"{verdict(bilingual <= 1.3 * english_only)}")
+    print(f"  no-op rebuild of both languages {no_op:7.1f}   "
+          f"{no_op / bilingual:.1%} of a clean build (target <= 8 %)   "
+          f"{verdict(no_op <= 0.08 * bilingual)}; executed {len(no_op_runs)}")
+    print(f"  rebuild after editing {EDITED} {after_edit:5.1f}   executed: "
+          f"{', '.join(edit_runs) or 'nothing'}   {verdict(edit_runs == [f'en {EDITED}'])}")
+    print()
+    print("Execution time per tutorial (seconds):")
+    for script, seconds in costs.items():
+        print(f"  {script:28} {seconds:6.1f}")
+    print(f"  {'total':28} {sum(costs.values()):6.1f}")
+
+
+if __name__ == "__main__":
+    main()
