@@ -63,6 +63,14 @@ def catalogs(session):
 
 
 @nox.session(default=False)
+def progress(session):
+    """Report translated / fuzzy / untranslated per catalog, then list what is left."""
+    shared_env(session)
+    session.run(PYTHON, "tools/catalogs.py", "progress")
+    session.run(PYTHON, "tools/catalogs.py", "todo")
+
+
+@nox.session(default=False)
 def bench(session):
     """Time clean, no-op and one-edit builds in fresh copies; print figures and targets."""
     shared_env(session)
