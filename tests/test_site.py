@@ -2,10 +2,13 @@
 
 import json
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
+from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
 import catalogs
 
@@ -27,6 +30,7 @@ LIVE_OUTPUT = {
 # Names that stay English on Chinese pages: the glossary's list, and "epoch",
 # which the classifier glosses once beside its Chinese term.
 KEEP_ENGLISH = set(catalogs.load_glossary()[1]) | {"epoch"}
+CJK = re.compile(f"[{catalogs.CJK}]")
 
 
 def page(site, language, name):
@@ -165,3 +169,44 @@ def test_zh_search_index_uses_chinese_words(site):
     # Sphinx 9.0-9.1.0 ship a language_data.js that calls an undefined ChineseStemmer.
     language_data = (html_dir / "zh_CN" / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "var Stemmer" in language_data and "ChineseStemmer" not in language_data
+
+
+def downloads(site, language, name):
+    """The files a reader gets from a tutorial page's download links, by suffix."""
+    soup = page(site, language, name)
+    links = [a["href"] for a in soup.select("a.download")]
+    base = (site.html / language / name).parent
+    return {Path(href).suffix: (base / href).resolve() for href in links}
+
+
+def code_cells(notebook):
+    return [c["source"] for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+
+
+def markdown(notebook):
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_zh_downloads_carry_chinese_prose_and_the_same_code(site, name):
+    zh, en = downloads(site, "zh_CN", name), downloads(site, "en", name)
+    assert {".py", ".ipynb", ".zip"} <= zh.keys()
+    _, zh_blocks = split_code_and_text_blocks(str(zh[".py"]))
+    _, en_blocks = split_code_and_text_blocks(str(en[".py"]))
+    assert [b.content for b in zh_blocks if b.type == "code"] == [b.content for b in en_blocks if b.type == "code"]
+    zh_text = [b.content for b in zh_blocks if b.type == "text"]
+    assert all(CJK.search(text) for text in zh_text), "a text cell was left in English"
+    assert not any(CJK.search(b.content) for b in en_blocks if b.type == "text")
+
+    assert code_cells(zh[".ipynb"]) == code_cells(en[".ipynb"])
+    assert CJK.search(markdown(zh[".ipynb"])) and not CJK.search(markdown(en[".ipynb"]))
+    assert "\\ " not in markdown(zh[".ipynb"])
+    with zipfile.ZipFile(zh[".zip"]) as archive:
+        assert archive.read(zh[".py"].name) == zh[".py"].read_bytes()
+
+
+def test_zh_download_title_is_translated(site):
+    script = downloads(site, "zh_CN", TUTORIAL)[".py"].read_text(encoding="utf-8")
+    assert script.splitlines()[1] == "``torch.autograd`` 入门"
+    assert script.splitlines()[2] == "=" * 23  # as wide as the title on screen

@@ -87,8 +87,25 @@ def defer_matplotlib():
     sphinx_gallery.gen_gallery._import_matplotlib = lambda: None
 
 
+def cache_compiled_templates(app):
+    """Keep Jinja's compiled templates between builds (in the doctree folder).
+
+    Sphinx compiles the theme's templates anew in every build, no-op ones
+    included, to render the search page; Jinja can cache the result.
+    """
+    from jinja2 import FileSystemBytecodeCache
+
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        cache = Path(app.doctreedir, "jinja")
+        cache.mkdir(parents=True, exist_ok=True)
+        templates.environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
+
+
 def setup(app):
     defer_matplotlib()
+    app.connect("builder-inited", cache_compiled_templates)
+    app.setup_extension("translated_downloads")
     app.add_config_value("blitz_per_language", {}, "html")
     app.add_config_value("blitz_languages", {}, "html")
     app.connect("config-inited", set_language_options)
