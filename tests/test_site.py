@@ -19,7 +19,8 @@ PARTS = [
     "tutorials/plot_3_neural_networks.html",
     "tutorials/plot_4_classifier.html",
 ]
-PAGES = ["index.html", *PARTS, "search.html"]
+CONTRIBUTING = ["contributing/translating.html", "contributing/glossary.html", "contributing/status.html"]
+PAGES = ["index.html", *PARTS, *CONTRIBUTING, "search.html"]
 # A line of live output that each part must show, in both languages.
 LIVE_OUTPUT = {
     "tutorials/plot_1_tensors.html": "same memory: True",
@@ -210,3 +211,26 @@ def test_zh_download_title_is_translated(site):
     script = downloads(site, "zh_CN", TUTORIAL)[".py"].read_text(encoding="utf-8")
     assert script.splitlines()[1] == "``torch.autograd`` 入门"
     assert script.splitlines()[2] == "=" * 23  # as wide as the title on screen
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_translation_status_page_counts_every_catalog(site, language):
+    rows = page(site, language, "contributing/status.html").select("table.blitz-table tbody tr")
+    cells = [[td.get_text(" ", strip=True) for td in row.select("td")] for row in rows]
+    assert len(cells) == len(catalogs.catalogs()) + 1  # one per catalog, then the total
+    titles = {row[0] for row in cells}
+    expected = {"en": "Tensors", "zh_CN": "张量"}[language]
+    assert expected in titles
+    total = cells[-1]
+    assert total[1] == str(sum(row[1] for row in catalogs.progress()))
+    assert total[-1].endswith("100%")
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_glossary_page_shows_the_glossary(site, language):
+    soup = page(site, language, "contributing/glossary.html")
+    terms, keep = catalogs.load_glossary()
+    rows = soup.select("table.blitz-table tbody tr")
+    shown = {row.select("td")[0].get_text(): row.select("td")[1].get_text() for row in rows}
+    assert shown == {term["en"]: term["zh"] for term in terms}
+    assert {code.get_text() for code in soup.select(".blitz-keep code")} == set(keep)

@@ -106,6 +106,7 @@ def setup(app):
     defer_matplotlib()
     app.connect("builder-inited", cache_compiled_templates)
     app.setup_extension("translated_downloads")
+    app.setup_extension("translation_pages")
     app.add_config_value("blitz_per_language", {}, "html")
     app.add_config_value("blitz_languages", {}, "html")
     app.connect("config-inited", set_language_options)
