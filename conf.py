@@ -4,6 +4,7 @@ Built twice by ``nox -s docs``: once in English, once with ``-D language=zh_CN``
 Helper code lives in ``tools/blitz_docs.py``.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,7 @@ gettext_location = True
 templates_path = ["docs/_templates"]
 html_static_path = ["docs/_static"]
 html_css_files = ["blitz.css"]
+html_js_files = ["blitz.js"]
 html_theme = "furo"
 html_last_updated_fmt = None
 html_copy_source = False
@@ -56,6 +58,12 @@ blitz_per_language = {
 }
 # The languages of the site, each named in its own language for the switcher.
 blitz_languages = {"en": "English", "zh_CN": "简体中文"}
+# Where the site is served (its root holds en/ and zh_CN/); canonical links,
+# hreflang alternates and sitemap.xml use it. Publishing sets BLITZ_SITE_URL.
+blitz_site_url = os.environ.get("BLITZ_SITE_URL", "http://localhost:8000/")
+
+# Formulas render with the MathJax copy in docs/_static, not a CDN.
+mathjax_path = "mathjax/tex-svg.js"
 
 html_sidebars = {
     "**": [

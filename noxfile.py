@@ -48,6 +48,27 @@ def docs(session):
         webbrowser.open(index)
 
 
+@nox.session(default=False)
+def serve(session):
+    """Live preview at http://localhost:8000: `nox -s serve` (English) or `nox -s serve -- zh_CN`."""
+    shared_env(session)
+    language, *extra = session.posargs or ["en"]
+    session.run(
+        str(ENV_BIN / "sphinx-autobuild"),
+        "-c", str(ROOT),
+        "-D", f"language={language}",
+        "--watch", str(ROOT / "examples"),
+        "--watch", str(ROOT / "locales"),
+        "--watch", str(ROOT / "tools"),
+        # sphinx-gallery writes the executed tutorials here; watching it would loop.
+        "--re-ignore", r"docs/tutorials/.*",
+        "--port", "8000",
+        *extra,
+        str(ROOT / "docs"),
+        str(ROOT / "_build" / "serve" / language),
+    )
+
+
 @nox.session
 def tests(session):
     """Run the test suite: tutorials standalone, real builds, catalog checks."""

@@ -234,3 +234,48 @@ def test_glossary_page_shows_the_glossary(site, language):
     shown = {row.select("td")[0].get_text(): row.select("td")[1].get_text() for row in rows}
     assert shown == {term["en"]: term["zh"] for term in terms}
     assert {code.get_text() for code in soup.select(".blitz-keep code")} == set(keep)
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("name", PAGES[:-1])
+def test_head_has_language_alternates_canonical_and_meta(site, language, name):
+    soup = page(site, language, name)
+    alternates = {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")}
+    assert alternates == {
+        "en": f"http://localhost:8000/en/{name}",
+        "zh-CN": f"http://localhost:8000/zh_CN/{name}",
+        "x-default": f"http://localhost:8000/en/{name}",
+    }
+    assert soup.select_one("link[rel=canonical]")["href"] == f"http://localhost:8000/{language}/{name}"
+    description = soup.select_one("meta[name=description]")["content"]
+    assert len(description) > 20
+    assert bool(CJK.search(description)) == (language == "zh_CN")
+    assert soup.select_one("meta[property='og:title']")["content"]
+    assert soup.select_one("meta[property='og:locale']")["content"] == language
+
+
+def test_sitemap_lists_every_page_in_both_languages(site):
+    sitemap = (site.html / "sitemap.xml").read_text(encoding="utf-8")
+    for name in PAGES[:-1]:
+        for language in ("en", "zh_CN"):
+            assert f"<loc>http://localhost:8000/{language}/{name}</loc>" in sitemap
+    assert "search.html" not in sitemap
+
+
+def test_not_found_page_links_both_languages(site):
+    soup = BeautifulSoup((site.html / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert {a["href"] for a in soup.select("a")} == {
+        "http://localhost:8000/en/index.html", "http://localhost:8000/zh_CN/index.html",
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_pages_load_nothing_from_other_hosts(site, language):
+    for html in (site.html / language).rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for element in soup.find_all(tag):
+                url = element.get(attribute, "")
+                if tag == "link" and set(element.get("rel", [])) & {"alternate", "canonical"}:
+                    continue
+                assert "//" not in url, f"{html.relative_to(site.html)} loads {url}"

@@ -1,8 +1,10 @@
-"""Sphinx helpers for the Blitz site: per-language title and the language switcher."""
+"""Sphinx helpers for the Blitz site: per-language settings, language links, meta tags."""
 
+import html
 import logging
 import os
 import posixpath
+import re
 from pathlib import Path
 
 from sphinx.errors import ConfigError
@@ -32,6 +34,8 @@ def set_language_options(app, config):
     language = current_language = config.language or "en"
     for name, values in config.blitz_per_language.items():
         config[name] = values.get(language, values["en"])
+    if config.blitz_site_url:  # canonical links need the address the site is served at
+        config.html_baseurl = f"{config.blitz_site_url.rstrip('/')}/{language}/"
     if language != "en":
         check_catalogs(app, language)
     if language.startswith("zh"):
@@ -53,8 +57,23 @@ def check_catalogs(app, language):
         raise ConfigError("broken translation catalog:\n" + "\n".join(errors))
 
 
-def add_language_links(app, pagename, templatename, context, doctree):
-    """Link every page to the same page in each language.
+def page_url(app, language, pagename, to_site_root):
+    """The page in ``language``: absolute when the site URL is known, else relative."""
+    path = f"{language}/{pagename}.html"
+    if app.config.blitz_site_url:
+        return f"{app.config.blitz_site_url.rstrip('/')}/{path}"
+    return posixpath.join(to_site_root, path)
+
+
+def description(body, length=200):
+    """The first paragraph of the page, as plain text, for search engines and link previews."""
+    first = re.search(r"<p>(.*?)</p>", body[body.find("</h1>"):], re.S)  # after the title
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", first.group(1)))) if first else ""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def add_page_links(app, pagename, templatename, context, doctree):
+    """Language links, hreflang alternates and Open Graph meta for every page.
 
     The languages are built side by side (``_build/html/en``,
     ``_build/html/zh_CN``), so the other page is one folder up from the root.
@@ -64,12 +83,44 @@ def add_language_links(app, pagename, templatename, context, doctree):
     context["language_links"] = [
         {
             "code": code,
+            "tag": code.replace("_", "-"),
             "name": name,
             "url": posixpath.join(to_site_root, code, pagename + ".html"),
+            "alternate": page_url(app, code, pagename, to_site_root),
             "current": code == current,
         }
         for code, name in app.config.blitz_languages.items()
     ]
+    context["default_language_url"] = page_url(app, "en", pagename, to_site_root)
+    title = re.sub(r"<[^>]+>", "", context.get("title") or "")
+    context["meta_tags"] = [
+        ("name", "description", description(context.get("body", ""))),
+        ("property", "og:title", html.unescape(title)),
+        ("property", "og:description", description(context.get("body", ""))),
+        ("property", "og:type", "website"),
+        ("property", "og:site_name", app.config.html_title),
+        ("property", "og:locale", current),
+        ("property", "og:url", page_url(app, current, pagename, to_site_root)),
+    ]
+
+
+def label_caption_headings(app, pagename, templatename, context, doctree):
+    """Give the sidebar's toctree captions a heading level.
+
+    Sphinx marks them role="heading" without aria-level, which screen readers
+    need (axe: aria-required-attr). Runs after furo has built the sidebar.
+    """
+    tree = context.get("furo_navigation_tree")
+    if tree:
+        context["furo_navigation_tree"] = tree.replace(
+            'class="caption" role="heading"', 'class="caption" role="heading" aria-level="2"'
+        )
+
+
+def focusable_code_blocks(app, pagename, templatename, context, doctree):
+    """Let keyboard users scroll wide code and output blocks (axe: scrollable-region-focusable)."""
+    if "body" in context:
+        context["body"] = re.sub(r"<pre(?=[ >])", '<pre tabindex="0"', context["body"])
 
 
 def defer_matplotlib():
@@ -109,6 +160,9 @@ def setup(app):
     app.setup_extension("translation_pages")
     app.add_config_value("blitz_per_language", {}, "html")
     app.add_config_value("blitz_languages", {}, "html")
+    app.add_config_value("blitz_site_url", "", "html")
     app.connect("config-inited", set_language_options)
-    app.connect("html-page-context", add_language_links)
+    app.connect("html-page-context", add_page_links)
+    app.connect("html-page-context", label_caption_headings, priority=600)
+    app.connect("html-page-context", focusable_code_blocks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

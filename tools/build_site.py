@@ -9,6 +9,7 @@ Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [SPHINX-BUILD AR
 """
 
 import argparse
+import runpy
 import shutil
 import sys
 from pathlib import Path
@@ -34,13 +35,41 @@ def sphinx_build(language, out, builder="html", extra=()):
 
 
 def build_site(out, languages=LANGUAGES, extra=()):
-    """Build each language in turn, then the root page; return the exit status."""
+    """Build each language in turn, then the root pages; return the exit status."""
     for language in languages:
         status = sphinx_build(language, out, extra=extra)
         if status:
             return status
-    shutil.copy(ROOT / "docs" / "root_index.html", out / "html" / "index.html")
+    site = out / "html"
+    shutil.copy(ROOT / "docs" / "root_index.html", site / "index.html")
+    base = runpy.run_path(str(ROOT / "conf.py"))["blitz_site_url"].rstrip("/")
+    # Served for any missing address, so its links are absolute.
+    page_404 = (ROOT / "docs" / "root_404.html").read_text(encoding="utf-8")
+    (site / "404.html").write_text(page_404.replace('href="/', f'href="{base}/'), encoding="utf-8")
+    write_sitemap(site, languages, base)
     return 0
+
+
+def write_sitemap(site, languages, base):
+    """sitemap.xml for both languages, each page listing its translations."""
+    pages = sorted(
+        page.relative_to(site / languages[0]).as_posix()
+        for page in (site / languages[0]).rglob("*.html")
+        if page.name not in ("search.html", "genindex.html") and not page.parts[-2].startswith("_")
+    )
+    entries = []
+    for page in pages:
+        alternates = "".join(
+            f'\n    <xhtml:link rel="alternate" hreflang="{lang.replace("_", "-")}" href="{base}/{lang}/{page}"/>'
+            for lang in languages
+        )
+        entries += [f"  <url>\n    <loc>{base}/{lang}/{page}</loc>{alternates}\n  </url>" for lang in languages]
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(entries) + "\n</urlset>\n",
+        encoding="utf-8",
+    )
 
 
 def main(argv=None):
