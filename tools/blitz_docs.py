@@ -117,10 +117,11 @@ def label_caption_headings(app, pagename, templatename, context, doctree):
         )
 
 
-def focusable_code_blocks(app, pagename, templatename, context, doctree):
-    """Let keyboard users scroll wide code and output blocks (axe: scrollable-region-focusable)."""
+def focusable_scroll_regions(app, pagename, templatename, context, doctree):
+    """Let keyboard users scroll wide code, output and formulas (axe: scrollable-region-focusable)."""
     if "body" in context:
-        context["body"] = re.sub(r"<pre(?=[ >])", '<pre tabindex="0"', context["body"])
+        body = re.sub(r"<pre(?=[ >])", '<pre tabindex="0"', context["body"])
+        context["body"] = body.replace('<div class="math notranslate', '<div tabindex="0" class="math notranslate')
 
 
 def defer_matplotlib():
@@ -164,5 +165,5 @@ def setup(app):
     app.connect("config-inited", set_language_options)
     app.connect("html-page-context", add_page_links)
     app.connect("html-page-context", label_caption_headings, priority=600)
-    app.connect("html-page-context", focusable_code_blocks)
+    app.connect("html-page-context", focusable_scroll_regions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
