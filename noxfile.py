@@ -7,6 +7,7 @@ the disk and the time. It is refreshed when requirements.txt changes.
 
 import hashlib
 import os
+import shutil
 import sys
 import webbrowser
 from pathlib import Path
@@ -28,7 +29,8 @@ def shared_env(session):
     stamp = ENV / "requirements.sha256"
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     if not (ENV_BIN / "python").exists():
-        session.run(sys.executable, "-m", "venv", str(ENV))
+        # Python 3.11, where one can be found: the pinned torch wheels are for it.
+        session.run(shutil.which("python3.11") or sys.executable, "-m", "venv", str(ENV))
     if not stamp.exists() or stamp.read_text() != wanted:
         session.run(PYTHON, "-m", "pip", "install", "-r", str(REQUIREMENTS))
         stamp.write_text(wanted)
