@@ -73,8 +73,10 @@ def serve(session):
 
 @nox.session
 def tests(session):
-    """Run the test suite: tutorials standalone, real builds, catalog checks."""
+    """Run the test suite: tutorials standalone, real builds, catalogs, the site in Chromium."""
     shared_env(session)
+    if shutil.which("npm") and not (ROOT / "node_modules" / "axe-core").exists():
+        session.run("npm", "ci", "--silent", "--no-audit", "--no-fund", external=True)
     session.run(PYTHON, "-m", "pytest", *session.posargs)
 
 

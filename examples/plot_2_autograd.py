@@ -44,6 +44,8 @@ and freeze part of a model to fine-tune the rest.
 # says so and continues with randomly initialised weights, which is all this
 # tutorial needs: a training step works the same way on any weights.
 
+import contextlib
+import io
 import socket
 
 import torch
@@ -60,7 +62,8 @@ print(f"device: {device}")
 def load_resnet18():
     socket.setdefaulttimeout(15)  # fail on a blocked network rather than hang
     try:
-        model = resnet18(weights=ResNet18_Weights.DEFAULT)
+        with contextlib.redirect_stdout(io.StringIO()):  # torch.hub names its cache path
+            model = resnet18(weights=ResNet18_Weights.DEFAULT)
         print("Loaded the pretrained ImageNet weights.")
     except (OSError, RuntimeError) as error:
         model = resnet18(weights=None)

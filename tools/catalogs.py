@@ -213,10 +213,11 @@ def wrapping_problems(path):
 
 
 def rewrap(path):
-    """Write a catalog in the one wrapping style."""
-    catalog = load(path)
-    with open(path, "wb") as po:
-        write_po(po, catalog, width=LINE_WIDTH, ignore_obsolete=True)
+    """Write a catalog in the one wrapping style (untouched when it already is)."""
+    expected = io.BytesIO()
+    write_po(expected, load(path), width=LINE_WIDTH, ignore_obsolete=True)
+    if Path(path).read_bytes() != expected.getvalue():
+        Path(path).write_bytes(expected.getvalue())
 
 
 CHECKS = {
