@@ -84,8 +84,7 @@ def test_glossary_terms_are_unique_and_in_use():
 
 def test_wrapping_check_names_the_file(tmp_path):
     po = tmp_path / "wrapped.po"
-    long = "word " * 30
-    po.write_text(f'msgid "{long}"\nmsgstr "{long}"\n', encoding="utf-8")
+    po.write_text('msgid ""\n"A message wrapped "\n"over two lines"\nmsgstr "一条消息"\n', encoding="utf-8")
     problems = catalogs.wrapping_problems(po)
     assert problems and "wrapped.po:1: not in the one wrapping style" in problems[0]
     catalogs.rewrap(po)

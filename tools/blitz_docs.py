@@ -7,7 +7,9 @@ import posixpath
 import re
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.errors import ConfigError
+from sphinx.transforms import SphinxTransform
 
 import catalogs
 
@@ -154,7 +156,18 @@ def cache_compiled_templates(app):
         templates.environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
 
 
+class FormulasAreNotMessages(SphinxTransform):
+    """Keep display math out of the catalogs: a formula reads the same in every language."""
+
+    default_priority = 5  # before Sphinx extracts and translates messages
+
+    def apply(self):
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
+
+
 def setup(app):
+    app.add_transform(FormulasAreNotMessages)
     defer_matplotlib()
     app.connect("builder-inited", cache_compiled_templates)
     app.setup_extension("translated_downloads")

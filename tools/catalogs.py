@@ -20,8 +20,10 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
 GLOSSARY = ROOT / "locales" / "zh_CN" / "glossary.toml"
-# The one wrapping style: sphinx-intl's, which is babel's writer at this width.
-LINE_WIDTH = 76
+# The one wrapping style: sphinx-intl's writer (babel's) with wrapping off, so
+# each message is one line. Chinese has no spaces to wrap at, and a changed
+# message shows in a diff as one changed line.
+LINE_WIDTH = -1
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # Inline reST markup that must reach the msgstr unchanged and that typography

@@ -34,7 +34,7 @@ def update_catalogs():
          "--pot-dir", str(templates),
          "--locale-dir", str(ROOT / "locales"),
          "--language", "zh_CN",
-         "--line-width", str(catalogs.LINE_WIDTH),
+         f"--line-width={catalogs.LINE_WIDTH}",
          "--no-obsolete"],
         check=True,
     )
