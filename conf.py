@@ -1,69 +1,81 @@
-"""Sphinx configuration for the Blitz site (English source, zh_CN translation).
+"""Sphinx configuration for the Blitz site: settings only.
 
-Built twice by ``nox -s docs``: once in English, once with ``-D language=zh_CN``.
-Helper code lives in ``tools/blitz_docs.py``.
+``nox -s docs`` builds it once per language (``-D language=<code>``), in the
+order of ``blitz_languages`` below. The code that runs inside the build is in
+``docs/_ext/``, one extension per job, each named in ``extensions``.
 """
 
 import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 project = "Blitz"
 author = "the Blitz contributors"
-language = "en"
+
+# The languages of the site, the source first. This is the one list: the build,
+# the checks, the catalog commands, the root pages and the tests read it.
+# Adding a language is an entry here plus locales/<code>/LC_MESSAGES/.
+blitz_languages = {
+    "en": {
+        "name": "English",
+        "html_title": "Deep Learning with PyTorch: A 60 Minute Blitz",
+        "copyright": "2026, the Blitz contributors",
+    },
+    "zh_CN": {
+        "name": "简体中文",
+        "html_title": "PyTorch 深度学习：60 分钟入门",
+        "copyright": "2026，Blitz 贡献者",
+    },
+}
+language = next(iter(blitz_languages))
+
+# Where the site is served (its root holds one folder per language). Canonical
+# links, hreflang alternates, sitemap.xml and 404.html need it, and are left
+# out when it is not set. Publishing sets BLITZ_SITE_URL.
+blitz_site_url = os.environ.get("BLITZ_SITE_URL", "")
 
 extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "sphinxext.opengraph",
     "myst_parser",
-    "blitz_docs",
+    # Ours, in docs/_ext/:
+    "site_languages",  # per-language settings and the links between languages
+    "catalog_checks",  # refuse a broken catalog before anything is built
+    "untranslated_math",  # display formulas are not messages
+    "translated_downloads",  # tutorial downloads in the reader's language
+    "translation_pages",  # the translation-status and glossary tables
+    "execution_log",  # record which tutorial ran, for tests and the benchmark
+    "html_accessibility",  # ARIA and keyboard fixes to Sphinx's and furo's HTML
+    "build_speed",  # keep no-op rebuilds fast
 ]
 
-# Paths in this block are relative to the source folder, docs/.
+# Paths are absolute, so that every setting reads them the same way.
+templates_path = [str(ROOT / "docs" / "_templates")]
+html_static_path = [str(ROOT / "docs" / "_static")]
+locale_dirs = [str(ROOT / "locales")]
 exclude_patterns = [
     # Our landing page introduces the tutorials; the gallery's generated index
     # keeps its thumbnail titles in raw HTML, which cannot be translated.
     "tutorials/index.rst",
+    "_ext",
 ]
-locale_dirs = ["../locales/"]
 gettext_compact = False  # one catalog per page, so translators see one file per tutorial
 gettext_uuid = False
 gettext_location = True
 
-templates_path = ["docs/_templates"]
-html_static_path = ["docs/_static"]
 html_css_files = ["blitz.css"]
 html_js_files = ["blitz.js"]
 html_theme = "furo"
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
-
 html_show_sphinx = False
 html_use_index = False  # the tutorials define no index entries
-
-# Settings that differ by language; blitz_docs applies those of the build's language.
-blitz_per_language = {
-    "html_title": {
-        "en": "Deep Learning with PyTorch: A 60 Minute Blitz",
-        "zh_CN": "PyTorch 深度学习：60 分钟入门",
-    },
-    "copyright": {
-        "en": "2026, the Blitz contributors",
-        "zh_CN": "2026，Blitz 贡献者",
-    },
-}
-# The languages of the site, each named in its own language for the switcher.
-blitz_languages = {"en": "English", "zh_CN": "简体中文"}
-# Where the site is served (its root holds en/ and zh_CN/); canonical links,
-# hreflang alternates and sitemap.xml use it. Publishing sets BLITZ_SITE_URL.
-blitz_site_url = os.environ.get("BLITZ_SITE_URL", "http://localhost:8000/")
-
-# Formulas render with the MathJax copy in docs/_static, not a CDN.
-mathjax_path = "mathjax/tex-svg.js"
 
 html_sidebars = {
     "**": [
@@ -76,7 +88,14 @@ html_sidebars = {
     ]
 }
 
+# Formulas render with the MathJax copy in docs/_static, not a CDN.
+mathjax_path = "mathjax/tex-svg.js"
+
 copybutton_exclude = ".linenos, .gp, .go"
+
+# Meta description and Open Graph tags; no generated social-card images.
+ogp_social_cards = {"enable": False}
+ogp_site_url = blitz_site_url
 
 # Chinese search splits words with jieba. Without this, Sphinx re-loads jieba's
 # whole dictionary as a user dictionary on every build, no-op ones included
@@ -84,7 +103,7 @@ copybutton_exclude = ".linenos, .gp, .go"
 html_search_options = {"dict": ""}
 
 sphinx_gallery_conf = {
-    "examples_dirs": "../examples",
+    "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "tutorials",
     "filename_pattern": r"/plot_\d_",
     "within_subsection_order": "FileNameSortKey",
@@ -94,5 +113,5 @@ sphinx_gallery_conf = {
     "show_signature": False,
     "download_all_examples": False,
     "remove_config_comments": True,
-    "reset_modules": ("matplotlib", "blitz_docs.record_execution"),
+    "reset_modules": ("matplotlib", "execution_log.record_execution"),
 }

@@ -7,6 +7,7 @@ the disk and the time. It is refreshed when requirements.txt changes.
 
 import hashlib
 import os
+import runpy
 import shutil
 import sys
 import webbrowser
@@ -52,9 +53,10 @@ def docs(session):
 
 @nox.session(default=False)
 def serve(session):
-    """Live preview at http://localhost:8000: `nox -s serve` (English) or `nox -s serve -- zh_CN`."""
+    """Live preview at http://localhost:8000: `nox -s serve` (the source language) or `nox -s serve -- zh_CN`."""
     shared_env(session)
-    language, *extra = session.posargs or ["en"]
+    source = runpy.run_path(str(ROOT / "conf.py"))["language"]
+    language, *extra = session.posargs or [source]
     session.run(
         str(ENV_BIN / "sphinx-autobuild"),
         "-c", str(ROOT),
@@ -82,7 +84,7 @@ def tests(session):
 
 @nox.session(default=False)
 def catalogs(session):
-    """Refresh locales/zh_CN after English changes, without re-running tutorials."""
+    """Refresh every translation's catalogs after English changes, without re-running tutorials."""
     shared_env(session)
     session.run(PYTHON, "tools/update_catalogs.py", *session.posargs)
 

@@ -9,22 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from site_facts import LANGUAGES, PAGES, ROOT, SOURCE, TRANSLATIONS, language_tag
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = [
-    "index.html",
-    "tutorials/plot_1_tensors.html",
-    "tutorials/plot_2_autograd.html",
-    "tutorials/plot_3_neural_networks.html",
-    "tutorials/plot_4_classifier.html",
-    "contributing/translating.html",
-    "contributing/glossary.html",
-    "contributing/status.html",
-    "search.html",
-]
-PAGE_URLS = [f"{language}/{name}" for language in ("en", "zh_CN") for name in PAGES]
+PAGE_URLS = [f"{language}/{name}" for language in LANGUAGES for name in PAGES]
+ZH = TRANSLATIONS[0]
 
 if not (Path(CHROMIUM).exists() and AXE.exists()):
     reason = "needs Debian's chromium and `npm ci` (axe-core); .ci/run installs both"
@@ -98,7 +88,9 @@ def visit(browser, server):
         tab.context.close()
 
 
-@pytest.mark.parametrize(("locale", "landing"), [("zh-CN", "zh_CN/index.html"), ("en-US", "en/index.html")])
+@pytest.mark.parametrize(
+    ("locale", "landing"), [(language_tag(ZH), f"{ZH}/index.html"), ("en-US", f"{SOURCE}/index.html"), ("fr-FR", f"{SOURCE}/index.html")]
+)
 def test_root_picks_the_browsers_language(visit, server, locale, landing):
     page = visit(locale=locale).open("")
     page.wait_for_url(server + landing)
@@ -108,29 +100,29 @@ def test_root_without_javascript_offers_both_languages(visit, server):
     page = visit(java_script_enabled=False).open("")
     assert page.url == server  # no redirect without JavaScript
     page.get_by_role("link", name="简体中文").click()
-    page.wait_for_url(server + "zh_CN/index.html")
+    page.wait_for_url(server + f"{ZH}/index.html")
 
 
 def test_switcher_round_trip_keeps_page_and_section(visit, server):
     tab = visit(viewport={"width": 1280, "height": 900})
-    page = tab.open("en/tutorials/plot_2_autograd.html#the-computational-graph")
-    page.click(".sidebar-drawer .language-switch a[hreflang=zh-CN]")
-    page.wait_for_url(server + "zh_CN/tutorials/plot_2_autograd.html#the-computational-graph")
+    page = tab.open(f"{SOURCE}/tutorials/plot_2_autograd.html#the-computational-graph")
+    page.click(f".sidebar-drawer .language-switch a[hreflang={language_tag(ZH)}]")
+    page.wait_for_url(server + f"{ZH}/tutorials/plot_2_autograd.html#the-computational-graph")
     assert page.locator("h1").inner_text().startswith("torch.autograd 入门")
-    page.click(".sidebar-drawer .language-switch a[hreflang=en]")
-    page.wait_for_url(server + "en/tutorials/plot_2_autograd.html#the-computational-graph")
+    page.click(f".sidebar-drawer .language-switch a[hreflang={language_tag(SOURCE)}]")
+    page.wait_for_url(server + f"{SOURCE}/tutorials/plot_2_autograd.html#the-computational-graph")
 
 
 def test_switcher_on_a_phone(visit, server):
     tab = visit(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = tab.open("zh_CN/index.html")
-    link = page.locator(".article-container .language-switch a[hreflang=en]")
+    page = tab.open(f"{ZH}/index.html")
+    link = page.locator(f".article-container .language-switch a[hreflang={language_tag(SOURCE)}]")
     assert link.is_visible()
     link.click()
-    page.wait_for_url(server + "en/index.html")
+    page.wait_for_url(server + f"{SOURCE}/index.html")
 
 
-@pytest.mark.parametrize(("language", "query"), [("zh_CN", "梯度"), ("en", "gradient")])
+@pytest.mark.parametrize(("language", "query"), [(ZH, "梯度"), (SOURCE, "gradient")])
 def test_search_finds_the_autograd_tutorial(visit, language, query):
     tab = visit()
     page = tab.open(f"{language}/search.html?q={query}")
@@ -139,7 +131,7 @@ def test_search_finds_the_autograd_tutorial(visit, language, query):
     assert not tab.errors and not tab.outside
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_dag_figure_and_math_render(visit, language):
     tab = visit()
     page = tab.open(f"{language}/tutorials/plot_2_autograd.html")

@@ -1,4 +1,4 @@
-"""The zh_CN catalogs are complete, current and typographically right."""
+"""The translation catalogs are complete, current and typographically right."""
 
 import subprocess
 import sys
@@ -6,11 +6,11 @@ import sys
 import pytest
 from babel.messages.pofile import read_po
 
-import catalogs
-from conftest import clean_copy, run_tool
+from site_facts import SOURCE, TRANSLATIONS, catalog_checks, catalogs, clean_copy, glossary, run_tool
 
-PO_FILES = catalogs.catalogs()
-IDS = [str(catalogs.relative(path)) for path in PO_FILES]
+PO_FILES = catalogs()
+IDS = [str(catalog_checks.relative(path)) for path in PO_FILES]
+ZH = TRANSLATIONS[0]  # the translation the Chinese examples below are about
 
 
 def test_there_are_catalogs():
@@ -20,21 +20,21 @@ def test_there_are_catalogs():
 
 @pytest.mark.parametrize("po", PO_FILES, ids=IDS)
 def test_every_message_translated(po):
-    problems = catalogs.completeness_problems(po)
+    problems = catalog_checks.completeness_problems(po)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("check", ["typography", "markup", "glossary", "wrapping"])
 @pytest.mark.parametrize("po", PO_FILES, ids=IDS)
 def test_catalog_check(po, check):
-    problems = catalogs.CHECKS[check](po)
+    problems = catalog_checks.CHECKS[check](po)
     assert not problems, "\n".join(problems)
 
 
 def test_sphinx_lint_passes_on_catalogs():
     lint = subprocess.run(
         [sys.executable, "-m", "sphinxlint", "--enable", "all", "--disable", "line-too-long",
-         str(catalogs.LOCALE_DIR)],
+         *(str(catalog_checks.locale_dir(language)) for language in TRANSLATIONS)],
         capture_output=True, text=True,
     )
     assert lint.returncode == 0, lint.stdout + lint.stderr
@@ -60,7 +60,11 @@ def write_po(tmp_path, entries):
     ],
 )
 def test_checks_catch_mistakes(tmp_path, check, english, chinese, reported):
-    problems = catalogs.CHECKS[check](write_po(tmp_path, [(english, chinese)]))
+    po = write_po(tmp_path, [(english, chinese)])
+    if check == "glossary":
+        problems = catalog_checks.glossary_problems(po, glossary(ZH))
+    else:
+        problems = catalog_checks.CHECKS[check](po)
     assert len(problems) == 1 and reported in problems[0], problems
     assert problems[0].startswith(f"{tmp_path / 'sample.po'}:1: ")
 
@@ -71,31 +75,31 @@ def test_checks_accept_good_translations(tmp_path):
         ("See :ref:`the end <end-label>`.", "见\\ :ref:`文末 <end-label>`。"),
         ("**Note:** the gradient.", "**注意：**\\ 梯度。"),
     ])
-    assert [p for check in ("markup", "typography", "glossary") for p in catalogs.CHECKS[check](po)] == []
+    assert [p for check in ("markup", "typography", "glossary") for p in catalog_checks.CHECKS[check](po)] == []
 
 
 def test_glossary_terms_are_unique_and_in_use():
-    terms, keep = catalogs.load_glossary()
-    english = [term["en"].lower() for term in terms]
+    terms, keep = glossary(ZH)
+    english = [term["term"].lower() for term in terms]
     assert len(english) == len(set(english))
-    assert all(term["zh"] for term in terms)
-    assert not {term["en"] for term in terms} & set(keep)  # "Tensor" (the class) may stay, "tensor" not
+    assert all(term["translation"] for term in terms)
+    assert not {term["term"] for term in terms} & set(keep)  # "Tensor" (the class) may stay, "tensor" not
 
 
 def test_wrapping_check_names_the_file(tmp_path):
     po = tmp_path / "wrapped.po"
     po.write_text('msgid ""\n"A message wrapped "\n"over two lines"\nmsgstr "一条消息"\n', encoding="utf-8")
-    problems = catalogs.wrapping_problems(po)
+    problems = catalog_checks.wrapping_problems(po)
     assert problems and "wrapped.po:1: not in the one wrapping style" in problems[0]
-    catalogs.rewrap(po)
-    assert catalogs.wrapping_problems(po) == []
+    catalog_checks.rewrap(po)
+    assert catalog_checks.wrapping_problems(po) == []
 
 
 def test_syntax_error_names_file_and_line(tmp_path):
     broken = tmp_path / "broken.po"
     broken.write_text('msgid "Tensors"\nmsgstr "张量"\n\nmsgid "Background\nmsgstr ""\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"broken\.po:4: not valid PO syntax"):
-        catalogs.load(broken)
+        catalog_checks.load(broken)
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +108,7 @@ def templates(tmp_path_factory):
     root = clean_copy(tmp_path_factory.mktemp("gettext") / "repo")
     update = run_tool(root, "update_catalogs.py")
     assert update.returncode == 0, update.stdout
-    return root / "_build" / "gettext" / "en"
+    return root / "_build" / "gettext" / SOURCE
 
 
 def test_catalogs_match_the_english(templates):
@@ -112,27 +116,34 @@ def test_catalogs_match_the_english(templates):
     problems = []
     for pot in sorted(templates.rglob("*.pot")):
         relative = pot.relative_to(templates).with_suffix(".po")
-        po = catalogs.LOCALE_DIR / relative
-        if not po.exists():
-            problems.append(f"{catalogs.relative(po)}: missing; run `nox -s catalogs`")
-            continue
         with open(pot, "rb") as f:
             wanted = {m.id for m in read_po(f) if m.id}
-        have = {m.id for m in catalogs.messages(catalogs.load(po))}
-        problems += [f"{catalogs.relative(po)}: not in the catalog: {i!r}" for i in sorted(wanted - have)]
-        problems += [f"{catalogs.relative(po)}: no longer in the English: {i!r}" for i in sorted(have - wanted)]
+        for language in TRANSLATIONS:
+            po = catalog_checks.locale_dir(language) / relative
+            if not po.exists():
+                problems.append(f"{catalog_checks.relative(po)}: missing; run `nox -s catalogs`")
+                continue
+            have = {m.id for m in catalog_checks.messages(catalog_checks.load(po))}
+            problems += [f"{catalog_checks.relative(po)}: not in the catalog: {i!r}" for i in sorted(wanted - have)]
+            problems += [f"{catalog_checks.relative(po)}: no longer in the English: {i!r}" for i in sorted(have - wanted)]
+    with open(templates.parent / "sphinx.pot", "rb") as f:
+        theme = {m.id for m in read_po(f) if m.id}
+    for language in TRANSLATIONS:
+        po = catalog_checks.locale_dir(language) / "sphinx.po"
+        have = {m.id for m in catalog_checks.messages(catalog_checks.load(po))}
+        problems += [f"{catalog_checks.relative(po)}: a template's text is missing: {i!r}" for i in sorted(theme - have)]
     assert not problems, "\n".join(problems)
 
 
 def test_broken_catalog_fails_the_build(tmp_path):
     root = clean_copy(tmp_path / "repo")
-    po = root / "locales" / "zh_CN" / "LC_MESSAGES" / "index.po"
+    po = catalog_checks.locale_dir(ZH, root / "locales") / "index.po"
     lines = po.read_text(encoding="utf-8").splitlines()
     lines.append('msgid "unterminated')
     po.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    build = run_tool(root, "build_site.py", "--lang", "zh_CN", "-D", "plot_gallery=0")
+    build = run_tool(root, "build_site.py", "--lang", ZH, "-D", "plot_gallery=0")
     assert build.returncode != 0
-    assert f"locales/zh_CN/LC_MESSAGES/index.po:{len(lines)}: not valid PO syntax" in build.stdout
+    assert f"locales/{ZH}/LC_MESSAGES/index.po:{len(lines)}: not valid PO syntax" in build.stdout
 
 
 def test_changed_english_keeps_old_translation_as_fuzzy(tmp_path):
@@ -147,7 +158,7 @@ def test_changed_english_keeps_old_translation_as_fuzzy(tmp_path):
 
     update = run_tool(root, "update_catalogs.py")
     assert update.returncode == 0, update.stdout
-    po = root / "locales" / "zh_CN" / "LC_MESSAGES" / "tutorials" / "plot_2_autograd.po"
+    po = catalog_checks.locale_dir(ZH, root / "locales") / "tutorials" / "plot_2_autograd.po"
     with open(po, "rb") as f:
         entry = next(m for m in read_po(f) if m.id.startswith("We make two tensors"))
     assert entry.fuzzy
@@ -160,11 +171,11 @@ def test_changed_english_keeps_old_translation_as_fuzzy(tmp_path):
 
 def test_removed_page_leaves_no_orphan_catalog(tmp_path):
     root = clean_copy(tmp_path / "repo")
-    catalog_dir = root / "locales" / "zh_CN" / "LC_MESSAGES"
+    catalog_dir = catalog_checks.locale_dir(ZH, root / "locales")
     orphan = catalog_dir / "tutorials" / "plot_0_removed.po"  # a page that is gone
     orphan.write_text('msgid "Removed"\nmsgstr "已删除"\n', encoding="utf-8")
     update = run_tool(root, "update_catalogs.py")
     assert update.returncode == 0, update.stdout
-    assert "Removed locales/zh_CN/LC_MESSAGES/tutorials/plot_0_removed.po" in update.stdout
+    assert f"Removed locales/{ZH}/LC_MESSAGES/tutorials/plot_0_removed.po" in update.stdout
     assert not orphan.exists()
     assert (catalog_dir / "sphinx.po").exists()  # the theme's catalog has no page, and stays

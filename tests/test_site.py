@@ -8,19 +8,15 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
 from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
-import catalogs
+from site_facts import (
+    LANGUAGES, PAGES, PARTS, SITE_URL, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, catalogs, glossary,
+    language_tag,
+)
 
-TUTORIAL = "tutorials/plot_2_autograd.html"
-PARTS = [
-    "tutorials/plot_1_tensors.html",
-    TUTORIAL,
-    "tutorials/plot_3_neural_networks.html",
-    "tutorials/plot_4_classifier.html",
-]
-CONTRIBUTING = ["contributing/translating.html", "contributing/glossary.html", "contributing/status.html"]
-PAGES = ["index.html", *PARTS, *CONTRIBUTING, "search.html"]
+ZH = TRANSLATIONS[0]  # the translation these checks of Chinese text are about
 # A line of live output that each part must show, in both languages.
 LIVE_OUTPUT = {
     "tutorials/plot_1_tensors.html": "same memory: True",
@@ -30,8 +26,8 @@ LIVE_OUTPUT = {
 }
 # Names that stay English on Chinese pages: the glossary's list, and "epoch",
 # which the classifier glosses once beside its Chinese term.
-KEEP_ENGLISH = set(catalogs.load_glossary()[1]) | {"epoch"}
-CJK = re.compile(f"[{catalogs.CJK}]")
+KEEP_ENGLISH = set(glossary(ZH)[1]) | {"epoch"}
+CJK = re.compile(f"[{catalog_checks.CJK}]")
 
 
 def page(site, language, name):
@@ -50,7 +46,7 @@ def english_words(soup):
 
 def test_each_tutorial_executed_once_in_the_english_build(site):
     scripts = sorted(p.name for p in (site.root / "examples").glob("plot_*.py"))
-    assert sorted(site.executions) == [f"en {script}" for script in scripts]
+    assert sorted(site.executions) == [f"{SOURCE} {script}" for script in scripts]
 
 
 def test_build_is_quiet(site):
@@ -62,13 +58,13 @@ def test_root_page_sends_reader_to_a_language(site):
     html_dir = site.html
     root = BeautifulSoup((html_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
     links = {a["href"] for a in root.select("main a")}
-    assert links == {"en/index.html", "zh_CN/index.html"}
+    assert links == {f"{language}/index.html" for language in LANGUAGES}
     assert "navigator.languages" in root.script.string  # the choice by browser preference
     for href in links:
         assert (html_dir / href).is_file()
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_tutorial_page_has_live_output_and_dag_figure(site, language):
     html_dir = site.html
     soup = page(site, language, TUTORIAL)
@@ -84,7 +80,7 @@ def test_tutorial_page_has_live_output_and_dag_figure(site, language):
     assert {"plot_2_autograd.py", "plot_2_autograd.ipynb"} <= downloads
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", PARTS)
 def test_every_part_shows_live_output_and_figures(site, language, name):
     html_dir = site.html
@@ -98,13 +94,13 @@ def test_every_part_shows_live_output_and_figures(site, language, name):
 
 
 def test_classifier_page_reports_its_accuracy(site):
-    outputs = "\n".join(d.get_text() for d in page(site, "en", PARTS[3]).select(".sphx-glr-script-out"))
+    outputs = "\n".join(d.get_text() for d in page(site, SOURCE, PARTS[3]).select(".sphx-glr-script-out"))
     accuracy = float(re.search(r"accuracy on the \d+ test images: ([\d.]+)%", outputs).group(1))
     assert accuracy >= 95
     assert outputs.count("digit ") == 10  # one line per class
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_landing_page_shows_the_four_parts(site, language):
     html_dir = site.html
     soup = page(site, language, "index.html")
@@ -118,7 +114,7 @@ def test_landing_page_shows_the_four_parts(site, language):
         assert len(part.get_text(" ", strip=True)) > 30  # a title and one line
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_parts_link_to_previous_and_next(site, language):
     for previous, current, following in zip(["index.html", *PARTS], PARTS, [*PARTS[1:], None]):
         soup = page(site, language, current)
@@ -132,19 +128,20 @@ def test_parts_link_to_previous_and_next(site, language):
 @pytest.mark.parametrize("name", PAGES)
 def test_links_to_the_same_page_in_the_other_language(site, name):
     html_dir = site.html
-    for language, other in [("en", "zh_CN"), ("zh_CN", "en")]:
+    for language in LANGUAGES:
         soup = page(site, language, name)
-        link = soup.select_one(f".language-switch a[hreflang={other.replace('_', '-')}]")
-        assert link is not None, f"{language}/{name} has no link to {other}"
-        target = (html_dir / language / name).parent / link["href"]
-        assert target.resolve() == (html_dir / other / name).resolve()
+        for other in LANGUAGES:
+            link = soup.select_one(f".language-switch a[hreflang={language_tag(other)}]")
+            assert link is not None, f"{language}/{name} has no link to {other}"
+            target = (html_dir / language / name).parent / link["href"]
+            assert target.resolve() == (html_dir / other / name).resolve()
 
 
 def test_zh_tutorial_title_is_translated(site):
-    with open(catalogs.LOCALE_DIR / "tutorials" / "plot_2_autograd.po", "rb") as f:
+    with open(catalog_checks.locale_dir(ZH) / "tutorials" / "plot_2_autograd.po", "rb") as f:
         title = read_po(f).get("A gentle introduction to ``torch.autograd``").string
-    soup = page(site, "zh_CN", TUTORIAL)
-    assert soup.html["lang"] == "zh-CN"
+    soup = page(site, ZH, TUTORIAL)
+    assert soup.html["lang"] == language_tag(ZH)
     expected = title.replace("``", "")
     assert soup.h1.get_text().rstrip("#¶ ") == expected
     assert soup.title.get_text().startswith(expected)
@@ -152,22 +149,22 @@ def test_zh_tutorial_title_is_translated(site):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_no_english_left_on_zh_pages(site, name):
-    assert english_words(page(site, "zh_CN", name)) == set()
+    assert english_words(page(site, ZH, name)) == set()
 
 
 def test_english_pages_are_english(site):
-    soup = page(site, "en", TUTORIAL)
-    assert soup.html["lang"] == "en"
+    soup = page(site, SOURCE, TUTORIAL)
+    assert soup.html["lang"] == language_tag(SOURCE)
     assert soup.h1.get_text().startswith("A gentle introduction to torch.autograd")
 
 
 def test_zh_search_index_uses_chinese_words(site):
     html_dir = site.html
-    script = (html_dir / "zh_CN" / "searchindex.js").read_text(encoding="utf-8")
+    script = (html_dir / ZH / "searchindex.js").read_text(encoding="utf-8")
     terms = json.loads(script.removeprefix("Search.setIndex(").removesuffix(")"))["terms"]
     assert {"梯度", "张量", "计算"} <= terms.keys(), "jieba did not split the Chinese text"
     # Sphinx 9.0-9.1.0 ship a language_data.js that calls an undefined ChineseStemmer.
-    language_data = (html_dir / "zh_CN" / "_static" / "language_data.js").read_text(encoding="utf-8")
+    language_data = (html_dir / ZH / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "var Stemmer" in language_data and "ChineseStemmer" not in language_data
 
 
@@ -188,9 +185,48 @@ def markdown(notebook):
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
 
+def tex(formula):
+    """A formula without spaces, and without the split environment Sphinx wraps multi-line math in."""
+    return re.sub(r"\s+|\\(?:begin|end)\{split\}", "", formula)
+
+
+def page_formulas(soup):
+    """The TeX of every formula on a page (MathJax keeps it as text, KaTeX in an annotation)."""
+    annotations = soup.select("annotation[encoding='application/x-tex']")
+    if annotations:
+        return sorted(tex(a.get_text()) for a in annotations)
+    texts = [m.get_text() for m in soup.select("div.math, span.math")]
+    return sorted(tex(re.sub(r"^\s*\\[\[(]|\\[\])]\s*$", "", text)) for text in texts)
+
+
+def notebook_formulas(source):
+    """The TeX of every formula in a notebook's Markdown: $...$ and \\begin{align} blocks."""
+    blocks = re.findall(r"\\begin\{align\}(.*?)\\end\{align\}", source, re.S)
+    inline = re.findall(r"\$([^$]+)\$", re.sub(r"\\begin\{align\}.*?\\end\{align\}", "", source, flags=re.S))
+    return sorted(tex(f) for f in blocks + inline)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", PARTS)
+def test_notebooks_render_as_the_page_does(site, language, name):
+    """Formulas intact, bold closed, cross-references as titles: the notebook's Markdown, rendered."""
+    soup = page(site, language, name)
+    source = markdown(downloads(site, language, name)[".ipynb"])
+    assert notebook_formulas(source) == page_formulas(soup)
+    rendered = BeautifulSoup(MarkdownIt("commonmark").render(source), "html.parser")
+    assert sorted(b.get_text() for b in rendered.select("strong")) == sorted(
+        b.get_text() for b in soup.select("article strong")
+    )
+    text = rendered.get_text()
+    assert not re.search(r":[a-z]+:`", text), "a reST role was left raw"
+    assert "**" not in text, "bold markers were left unrendered"
+    outside_math = re.sub(r"\\begin\{align\}.*?\\end\{align\}|\$[^$]+\$", "", source, flags=re.S)
+    assert "\\ " not in outside_math, "a reST escaped space would show as a backslash"
+
+
 @pytest.mark.parametrize("name", PARTS)
 def test_zh_downloads_carry_chinese_prose_and_the_same_code(site, name):
-    zh, en = downloads(site, "zh_CN", name), downloads(site, "en", name)
+    zh, en = downloads(site, ZH, name), downloads(site, SOURCE, name)
     assert {".py", ".ipynb", ".zip"} <= zh.keys()
     _, zh_blocks = split_code_and_text_blocks(str(zh[".py"]))
     _, en_blocks = split_code_and_text_blocks(str(en[".py"]))
@@ -201,74 +237,74 @@ def test_zh_downloads_carry_chinese_prose_and_the_same_code(site, name):
 
     assert code_cells(zh[".ipynb"]) == code_cells(en[".ipynb"])
     assert CJK.search(markdown(zh[".ipynb"])) and not CJK.search(markdown(en[".ipynb"]))
-    assert "\\ " not in markdown(zh[".ipynb"])
     with zipfile.ZipFile(zh[".zip"]) as archive:
         assert archive.read(zh[".py"].name) == zh[".py"].read_bytes()
 
 
 def test_zh_download_title_is_translated(site):
-    script = downloads(site, "zh_CN", TUTORIAL)[".py"].read_text(encoding="utf-8")
+    script = downloads(site, ZH, TUTORIAL)[".py"].read_text(encoding="utf-8")
     assert script.splitlines()[1] == "``torch.autograd`` 入门"
     assert script.splitlines()[2] == "=" * 23  # as wide as the title on screen
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
-def test_translation_status_page_counts_every_catalog(site, language):
-    rows = page(site, language, "contributing/status.html").select("table.blitz-table tbody tr")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translation_status_page_counts_every_page(site, language):
+    tables = page(site, language, "contributing/status.html").select("table.blitz-table")
+    assert len(tables) == len(TRANSLATIONS)
+    rows = tables[0].select("tbody tr")
     cells = [[td.get_text(" ", strip=True) for td in row.select("td")] for row in rows]
-    assert len(cells) == len(catalogs.catalogs()) + 1  # one per catalog, then the total
-    titles = {row[0] for row in cells}
-    expected = {"en": "Tensors", "zh_CN": "张量"}[language]
-    assert expected in titles
+    # every page of the site, the theme's text, then the total
+    pages = [p for p in PAGES if p != "search.html"]
+    assert len(cells) == len(pages) + 2
+    expected = {SOURCE: "Tensors", ZH: "张量"}[language]
+    assert expected in {row[0] for row in cells}
     total = cells[-1]
-    assert total[1] == str(sum(row[1] for row in catalogs.progress()))
+    progress = catalog_checks.progress(catalog_checks.catalogs(ZH))
+    assert total[1] == str(sum(row[1] for row in progress))
     assert total[-1].endswith("100%")
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_glossary_page_shows_the_glossary(site, language):
     soup = page(site, language, "contributing/glossary.html")
-    terms, keep = catalogs.load_glossary()
+    terms, keep = glossary(ZH)
     rows = soup.select("table.blitz-table tbody tr")
     shown = {row.select("td")[0].get_text(): row.select("td")[1].get_text() for row in rows}
-    assert shown == {term["en"]: term["zh"] for term in terms}
+    assert shown == {term["term"]: term["translation"] for term in terms}
     assert {code.get_text() for code in soup.select(".blitz-keep code")} == set(keep)
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", PAGES[:-1])
 def test_head_has_language_alternates_canonical_and_meta(site, language, name):
     soup = page(site, language, name)
     alternates = {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")}
     assert alternates == {
-        "en": f"http://localhost:8000/en/{name}",
-        "zh-CN": f"http://localhost:8000/zh_CN/{name}",
-        "x-default": f"http://localhost:8000/en/{name}",
+        **{language_tag(code): f"{SITE_URL}{code}/{name}" for code in LANGUAGES},
+        "x-default": f"{SITE_URL}{SOURCE}/{name}",
     }
-    assert soup.select_one("link[rel=canonical]")["href"] == f"http://localhost:8000/{language}/{name}"
+    assert soup.select_one("link[rel=canonical]")["href"] == f"{SITE_URL}{language}/{name}"
     description = soup.select_one("meta[name=description]")["content"]
     assert len(description) > 20
-    assert bool(CJK.search(description)) == (language == "zh_CN")
+    assert bool(CJK.search(description)) == (language == ZH)
     assert soup.select_one("meta[property='og:title']")["content"]
     assert soup.select_one("meta[property='og:locale']")["content"] == language
 
 
-def test_sitemap_lists_every_page_in_both_languages(site):
+def test_sitemap_lists_every_page_in_every_language(site):
     sitemap = (site.html / "sitemap.xml").read_text(encoding="utf-8")
     for name in PAGES[:-1]:
-        for language in ("en", "zh_CN"):
-            assert f"<loc>http://localhost:8000/{language}/{name}</loc>" in sitemap
+        for language in LANGUAGES:
+            assert f"<loc>{SITE_URL}{language}/{name}</loc>" in sitemap
     assert "search.html" not in sitemap
 
 
-def test_not_found_page_links_both_languages(site):
+def test_not_found_page_links_every_language(site):
     soup = BeautifulSoup((site.html / "404.html").read_text(encoding="utf-8"), "html.parser")
-    assert {a["href"] for a in soup.select("a")} == {
-        "http://localhost:8000/en/index.html", "http://localhost:8000/zh_CN/index.html",
-    }
+    assert {a["href"] for a in soup.select("a")} == {f"{SITE_URL}{language}/index.html" for language in LANGUAGES}
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_pages_load_nothing_from_other_hosts(site, language):
     for html in (site.html / language).rglob("*.html"):
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT
+from site_facts import ROOT
 
 SCRIPTS = sorted((ROOT / "examples").glob("plot_*.py"))
 

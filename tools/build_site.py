@@ -1,27 +1,38 @@
-"""Build the bilingual site: English first, then zh_CN, then the root page.
+"""Build the site: every language of conf.py's ``blitz_languages``, then the root pages.
 
-The English build executes the tutorials; the zh_CN build reads the same
-source folder, finds sphinx-gallery's cache current and reuses it, so every
-tutorial executes once per site build. Both builds run in this one process,
-which saves a second start-up (Sphinx, matplotlib) on every rebuild.
+The source language's build executes the tutorials; the translations read the
+same source folder, find sphinx-gallery's cache current and reuse it, so
+every tutorial executes once per site build. All builds run in this one
+process, which saves a start-up (Sphinx, matplotlib) per language.
 
 Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [SPHINX-BUILD ARGS]
 """
 
 import argparse
 import runpy
-import shutil
 import sys
 from pathlib import Path
 
+import jinja2
+import sphinx.locale
 from sphinx.cmd.build import build_main
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("en", "zh_CN")
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+import catalog_checks  # noqa: E402  (docs/_ext is not a package)
+from site_languages import language_tag  # noqa: E402
+
+CONF = runpy.run_path(str(ROOT / "conf.py"))
+LANGUAGES = list(CONF["blitz_languages"])  # the source language first
+TRANSLATIONS = LANGUAGES[1:]
 
 
 def sphinx_build(language, out, builder="html", extra=()):
     """Run one strict Sphinx build of this repository; return its exit status."""
+    # Sphinx caches its translators per process and merges every later
+    # language's catalogs into them as fallbacks: start each language afresh.
+    sphinx.locale.translators.clear()
     return build_main([
         "-W", "--keep-going",
         "-b", builder,
@@ -40,18 +51,53 @@ def build_site(out, languages=LANGUAGES, extra=()):
         status = sphinx_build(language, out, extra=extra)
         if status:
             return status
-    site = out / "html"
-    shutil.copy(ROOT / "docs" / "root_index.html", site / "index.html")
-    base = runpy.run_path(str(ROOT / "conf.py"))["blitz_site_url"].rstrip("/")
-    # Served for any missing address, so its links are absolute.
-    page_404 = (ROOT / "docs" / "root_404.html").read_text(encoding="utf-8")
-    (site / "404.html").write_text(page_404.replace('href="/', f'href="{base}/'), encoding="utf-8")
-    write_sitemap(site, languages, base)
+    write_root_pages(out / "html", languages)
     return 0
 
 
-def write_sitemap(site, languages, base):
-    """sitemap.xml for both languages, each page listing its translations."""
+def theme_text(language, message):
+    """``message`` in ``language``, from its sphinx.po (the theme's catalog), else as it is."""
+    po = catalog_checks.locale_dir(language) / "sphinx.po"
+    if po.exists():
+        translated = catalog_checks.load(po).get(message)
+        if translated is not None and translated.string and not translated.fuzzy:
+            return translated.string
+    return message
+
+
+def write_root_pages(site, languages):
+    """index.html, which picks a language; with a site URL also 404.html and sitemap.xml."""
+    site_url = CONF["blitz_site_url"].rstrip("/")
+    context = {
+        "site_url": site_url,
+        "languages": [
+            {
+                "code": code,
+                "tag": language_tag(code),
+                "name": CONF["blitz_languages"][code]["name"],
+                "title": CONF["blitz_languages"][code].get(
+                    "html_title", CONF["blitz_languages"][LANGUAGES[0]]["html_title"]
+                ),
+                "not_found": theme_text(code, "Page not found"),
+                "no_page": theme_text(code, "There is no page at this address."),
+                "home": theme_text(code, "Go to the home page"),
+            }
+            for code in languages
+        ],
+    }
+    templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ROOT / "docs"), autoescape=True, keep_trailing_newline=True
+    )
+    (site / "index.html").write_text(templates.get_template("root_index.html").render(context), encoding="utf-8")
+    for stale in ("404.html", "sitemap.xml"):
+        (site / stale).unlink(missing_ok=True)
+    if site_url:
+        (site / "404.html").write_text(templates.get_template("root_404.html").render(context), encoding="utf-8")
+        write_sitemap(site, languages, site_url)
+
+
+def write_sitemap(site, languages, site_url):
+    """sitemap.xml for every language, each page listing its translations."""
     pages = sorted(
         page.relative_to(site / languages[0]).as_posix()
         for page in (site / languages[0]).rglob("*.html")
@@ -60,10 +106,10 @@ def write_sitemap(site, languages, base):
     entries = []
     for page in pages:
         alternates = "".join(
-            f'\n    <xhtml:link rel="alternate" hreflang="{lang.replace("_", "-")}" href="{base}/{lang}/{page}"/>'
-            for lang in languages
+            f'\n    <xhtml:link rel="alternate" hreflang="{language_tag(code)}" href="{site_url}/{code}/{page}"/>'
+            for code in languages
         )
-        entries += [f"  <url>\n    <loc>{base}/{lang}/{page}</loc>{alternates}\n  </url>" for lang in languages]
+        entries += [f"  <url>\n    <loc>{site_url}/{code}/{page}</loc>{alternates}\n  </url>" for code in languages]
     (site / "sitemap.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '

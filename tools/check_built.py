@@ -13,11 +13,12 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from build_site import LANGUAGES, ROOT
+
 GALLERY = ROOT / "docs" / "tutorials"
 
 
-def unexecuted(html_dir, languages=("en", "zh_CN")):
+def unexecuted(html_dir, languages=LANGUAGES):
     """One line per tutorial that did not run, naming its script."""
     problems = []
     for script in sorted((ROOT / "examples").glob("plot_*.py")):

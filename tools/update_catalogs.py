@@ -1,50 +1,72 @@
-"""Refresh the zh_CN catalogs after the English changed.
+"""Refresh every translation's catalogs after the English changed.
 
 1. A gettext build writes fresh templates into a clean folder (so no
    template of a deleted page survives), without executing tutorials:
    sphinx-gallery reuses what the last build ran and only writes the text of
    stale ones.
-2. sphinx-intl merges the templates into locales/zh_CN: new messages arrive
+2. sphinx-intl merges the templates into locales/<language>: new messages arrive
    untranslated, changed ones keep their old translation marked fuzzy, and
    messages the English no longer has are dropped (git history keeps them).
 3. Catalogs whose page is gone are removed, and every catalog is rewritten
    in the one wrapping style.
+
+The theme catalog, sphinx.po, is the exception: it holds the text of furo,
+of our templates and of our extensions, and the gettext build sees only the
+templates' part. Its new template messages are added; nothing is removed.
 """
 
 import shutil
 import subprocess
 import sys
 
-import build_site
-import catalogs
+from babel.messages.pofile import read_po, write_po
 
-ROOT = build_site.ROOT
+import build_site
+from build_site import ROOT, TRANSLATIONS, catalog_checks
+
 TEMPLATES = ROOT / "_build" / "gettext"
-# Catalogs of Sphinx's own 'sphinx' domain (theme text) have no template.
-THEME_CATALOGS = {"sphinx.po"}
+THEME_CATALOG = "sphinx.po"
+
+
+def add_theme_messages(theme_template, po):
+    """Add the templates' new messages to the theme catalog, untranslated; keep the rest."""
+    catalog = catalog_checks.load(po) if po.exists() else None
+    if catalog is None:
+        return
+    with open(theme_template, "rb") as f:
+        for message in read_po(f):
+            if message.id and message.id not in catalog:
+                catalog.add(message.id)
+    with open(po, "wb") as f:
+        write_po(f, catalog, width=catalog_checks.LINE_WIDTH)
 
 
 def update_catalogs():
     shutil.rmtree(TEMPLATES, ignore_errors=True)
-    if build_site.sphinx_build("en", ROOT / "_build", "gettext", ("-D", "plot_gallery=0")):
+    if build_site.sphinx_build(build_site.LANGUAGES[0], ROOT / "_build", "gettext", ("-D", "plot_gallery=0")):
         sys.exit("The gettext build failed; see the messages above.")
-    templates = TEMPLATES / "en"
-    subprocess.run(
-        [sys.executable, "-m", "sphinx_intl", "update",
-         "--pot-dir", str(templates),
-         "--locale-dir", str(ROOT / "locales"),
-         "--language", "zh_CN",
-         f"--line-width={catalogs.LINE_WIDTH}",
-         "--no-obsolete"],
-        check=True,
-    )
-    for po in catalogs.catalogs():
-        page = po.relative_to(catalogs.LOCALE_DIR).with_suffix(".pot")
-        if po.name not in THEME_CATALOGS and not (templates / page).exists():
-            po.unlink()
-            print(f"Removed {catalogs.relative(po)}: its page is gone (git history keeps it).")
-        else:
-            catalogs.rewrap(po)
+    templates = TEMPLATES / build_site.LANGUAGES[0]
+    theme_template = TEMPLATES / THEME_CATALOG.replace(".po", ".pot")
+    (templates / theme_template.name).replace(theme_template)  # sphinx-intl would drop the rest
+    for language in TRANSLATIONS:
+        subprocess.run(
+            [sys.executable, "-m", "sphinx_intl", "update",
+             "--pot-dir", str(templates),
+             "--locale-dir", str(catalog_checks.LOCALES),
+             "--language", language,
+             f"--line-width={catalog_checks.LINE_WIDTH}",
+             "--no-obsolete"],
+            check=True,
+        )
+        for po in catalog_checks.catalogs(language):
+            page = po.relative_to(catalog_checks.locale_dir(language)).with_suffix(".pot")
+            if po.name == THEME_CATALOG:
+                add_theme_messages(theme_template, po)
+            elif not (templates / page).exists():
+                po.unlink()
+                print(f"Removed {catalog_checks.relative(po)}: its page is gone (git history keeps it).")
+                continue
+            catalog_checks.rewrap(po)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,300 @@
+"""Checks on the translation catalogs, shared by the build, the tests and the translators' commands.
+
+As a Sphinx extension it refuses to build a language whose catalogs do not
+parse (Sphinx would silently drop their messages). ``tools/catalogs.py``
+runs the checks from the command line. Every problem is reported as
+``path:line: what: msgid`` so that it can be found and fixed without running
+anything else.
+"""
+
+import io
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from babel.messages.pofile import PoFileError, read_po, write_po
+from sphinx.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALES = ROOT / "locales"
+# The one wrapping style: sphinx-intl's writer (babel's) with wrapping off, so
+# each message is one line. Chinese has no spaces to wrap at, and a changed
+# message shows in a diff as one changed line.
+LINE_WIDTH = -1
+
+
+def locale_dir(language, locales=LOCALES):
+    return Path(locales) / language / "LC_MESSAGES"
+
+
+def glossary_path(language, locales=LOCALES):
+    return Path(locales) / language / "glossary.toml"
+
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# Inline reST markup that must reach the msgstr unchanged and that typography
+# rules do not look inside: roles, inline literals, links, substitutions.
+INLINE_MARKUP = re.compile(
+    r"(?::[\w:.+-]+:`[^`]*`)"  # :role:`text`
+    r"|(?:``[^`]+``)"  # ``literal``
+    r"|(?:`[^`]*<[^>`]+>`__?)"  # `text <url>`_
+    r"|(?:`[^`]+`_{1,2})"  # `reference`_
+)
+
+
+def catalogs(language, locales=LOCALES):
+    """The .po files of one language, in a stable order."""
+    return sorted(locale_dir(language, locales).rglob("*.po"))
+
+
+def language_folder(path):
+    """locales/<language>/ of a catalog under its LC_MESSAGES/, or None."""
+    for parent in Path(path).resolve().parents:
+        if parent.name == "LC_MESSAGES":
+            return parent.parent
+    return None
+
+
+def relative(path):
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+# Every line of a .po file that is not blank or a comment is a keyword with a
+# string, or a continuation string. Babel forgives more (an unterminated
+# string, say) and would drop messages silently.
+PO_STRING = r'"(?:[^"\\]|\\.)*"'
+PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$")
+
+
+def syntax_errors(path):
+    errors = []
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        code = line[3:] if line.startswith("#~ ") else line
+        if code.strip() and not code.startswith("#") and not PO_LINE.match(code):
+            errors.append(f"{relative(path)}:{number}: not valid PO syntax: {line.strip()}")
+    return errors
+
+
+def load(path):
+    """Parse a catalog; a syntax error names the file and line."""
+    errors = syntax_errors(path)
+    if errors:
+        raise ValueError("\n".join(errors))
+    with open(path, "rb") as po:
+        try:
+            return read_po(po, abort_invalid=True)
+        except PoFileError as error:
+            raise ValueError(f"{relative(path)}:{error.lineno}: {error}") from None
+
+
+def messages(catalog):
+    """The catalog's real messages: no header, no obsolete entries."""
+    return [message for message in catalog if message.id]
+
+
+def describe(path, message, problem):
+    return f"{relative(path)}:{message.lineno}: {problem}: {message.id!r}"
+
+
+def completeness_problems(path):
+    """Untranslated and fuzzy messages."""
+    problems = []
+    for message in messages(load(path)):
+        if message.fuzzy:
+            problems.append(describe(path, message, "fuzzy (the English changed)"))
+        elif not message.string:
+            problems.append(describe(path, message, "untranslated"))
+    return problems
+
+
+EMPHASIS = re.compile(r"\*\*?([^*]+)\*\*?")
+
+
+def plain_text(text):
+    """What a reader sees of a msgstr: markup becomes ``§``, emphasis loses its stars."""
+    return EMPHASIS.sub(r"\1", INLINE_MARKUP.sub("§", text)).replace("\\ ", "")
+
+
+def markup_touching_chinese(text):
+    """Inline markup glued to a Chinese character, which reST does not recognise."""
+    spans = [m.span() for m in INLINE_MARKUP.finditer(text)]
+    spans += [m.span() for m in EMPHASIS.finditer(INLINE_MARKUP.sub(lambda m: "§" * len(m.group()), text))]
+    for start, end in spans:
+        before, after = text[start - 1 : start], text[end : end + 1]
+        if re.match(f"[{CJK}]", before) or re.match(f"[{CJK}]", after):
+            return text[max(start - 1, 0) : end + 1]
+    return None
+
+
+def typography_problems(path):
+    """Half-width punctuation in Chinese sentences, no space between Chinese and Latin."""
+    rules = [
+        (re.compile(rf"[{CJK}][,;:?!()]|[,;:?!(][{CJK}]"), "half-width punctuation next to Chinese"),
+        (re.compile(rf"[{CJK}]\.(?:\s|$)"), "half-width full stop after Chinese"),
+        (re.compile(rf"[{CJK}][A-Za-z0-9]|[A-Za-z0-9][{CJK}]"), "no space between Chinese and Latin"),
+    ]
+    problems = []
+    for message in messages(load(path)):
+        if not re.search(f"[{CJK}]", message.string or ""):
+            continue
+        glued = markup_touching_chinese(message.string)
+        if glued:
+            problems.append(describe(path, message, f"markup touches Chinese, add '\\ ' ({glued!r})"))
+        text = plain_text(message.string)
+        for pattern, problem in rules:
+            found = pattern.search(text)
+            if found:
+                problems.append(describe(path, message, f"{problem} ({found.group()!r})"))
+    return problems
+
+
+def markup(text):
+    """The markup of a message that must survive translation, as a multiset.
+
+    Roles keep their name and target (an explicit title may be translated),
+    links keep their URL, literals and math are kept whole.
+    """
+    items = Counter()
+    for match in INLINE_MARKUP.finditer(text):
+        item = match.group()
+        if item.startswith("``"):
+            items[item] += 1
+        elif item.startswith(":"):
+            role, _, content = item.partition(":`")
+            target = re.search(r"<([^<>]+)>`$", item)
+            keep_whole = role in (":math", ":abbr")
+            items[item if keep_whole or not target else f"{role}:`<{target.group(1)}>`"] += 1
+        else:
+            url = re.search(r"<([^<>]+)>`_{1,2}$", item)
+            items[f"link <{url.group(1)}>" if url else item] += 1
+    return items
+
+
+def markup_problems(path):
+    """Roles, literals, links and math of the msgid missing from the msgstr."""
+    problems = []
+    for message in messages(load(path)):
+        if not message.string:
+            continue
+        missing = markup(message.id) - markup(message.string)
+        added = markup(message.string) - markup(message.id)
+        if missing or added:
+            problems.append(describe(
+                path, message,
+                f"markup missing from the translation {sorted(missing)}, not in the English {sorted(added)}",
+            ))
+    return problems
+
+
+def load_glossary(path):
+    """A glossary: a list of {term, translation, forms, note} entries and the names that stay English."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return data["term"], data["keep"]["terms"]
+
+
+def glossary_of(path):
+    """The glossary of the catalog's language, or None when it has none."""
+    folder = language_folder(path)
+    if folder is None or not (folder / "glossary.toml").exists():
+        return None
+    return load_glossary(folder / "glossary.toml")
+
+
+def english_forms(term):
+    forms = [term["term"], *term.get("forms", [])]
+    words = "|".join(re.escape(form) for form in forms)
+    return re.compile(rf"(?<![\w-])(?:{words})(?:s|es)?(?![\w-])", re.IGNORECASE)
+
+
+def glossary_problems(path, glossary=None):
+    """Messages whose English uses a glossary term and whose Chinese does not use its rendering."""
+    glossary = glossary or glossary_of(path)
+    if glossary is None:
+        return []
+    terms, _ = glossary
+    patterns = [(term, english_forms(term)) for term in terms]
+    problems = []
+    for message in messages(load(path)):
+        if not re.search(f"[{CJK}]", message.string or ""):
+            continue
+        english = INLINE_MARKUP.sub(" ", message.id)  # code and links are not prose
+        for term, pattern in patterns:
+            if pattern.search(english) and term["translation"] not in message.string:
+                problems.append(describe(path, message, f"glossary: {term['term']!r} is {term['translation']!r}"))
+    return problems
+
+
+def wrapping_problems(path):
+    """A catalog not written the way sphinx-intl writes it (so diffs stay small)."""
+    text = Path(path).read_bytes()
+    expected = io.BytesIO()
+    write_po(expected, load(path), width=LINE_WIDTH, ignore_obsolete=True)
+    if text == expected.getvalue():
+        return []
+    have, want = text.decode().splitlines(), expected.getvalue().decode().splitlines()
+    line = next((i for i, (a, b) in enumerate(zip(have, want)) if a != b), min(len(have), len(want)))
+    return [f"{relative(path)}:{line + 1}: not in the one wrapping style (or has obsolete entries); "
+            "run `nox -s catalogs` to rewrite it"]
+
+
+def rewrap(path):
+    """Write a catalog in the one wrapping style (untouched when it already is)."""
+    expected = io.BytesIO()
+    write_po(expected, load(path), width=LINE_WIDTH, ignore_obsolete=True)
+    if Path(path).read_bytes() != expected.getvalue():
+        Path(path).write_bytes(expected.getvalue())
+
+
+CHECKS = {
+    "completeness": completeness_problems,
+    "markup": markup_problems,
+    "typography": typography_problems,
+    "glossary": glossary_problems,
+    "wrapping": wrapping_problems,
+}
+
+
+def all_problems(paths):
+    problems = []
+    for path in paths:
+        try:
+            load(path)
+        except ValueError as error:
+            problems.append(str(error))
+            continue
+        for check in CHECKS.values():
+            problems += check(path)
+    return problems
+
+
+def progress(paths):
+    """Rows of (catalog, translated, fuzzy, untranslated)."""
+    rows = []
+    for path in paths:
+        counts = Counter(
+            "fuzzy" if m.fuzzy else "translated" if m.string else "untranslated"
+            for m in messages(load(path))
+        )
+        rows.append((relative(path), counts["translated"], counts["fuzzy"], counts["untranslated"]))
+    return rows
+
+
+def refuse_broken_catalogs(app, config):
+    """config-inited: stop before reading anything when a catalog of this language does not parse."""
+    errors = []
+    for locales in config.locale_dirs:
+        for po in catalogs(config.language, Path(app.srcdir, locales)):
+            try:
+                load(po)
+            except ValueError as error:
+                errors.append(str(error))
+    if errors:
+        raise ConfigError("broken translation catalog:\n" + "\n".join(errors))
+
+
+def setup(app):
+    app.connect("config-inited", refuse_broken_catalogs)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

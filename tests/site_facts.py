@@ -1,0 +1,50 @@
+"""What the tests know about the site, in one place: paths, languages, pages, and how to run our tools."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from build_site import LANGUAGES, TRANSLATIONS, catalog_checks  # noqa: E402
+from clean_copy import clean_copy  # noqa: E402, F401  (for the tests)
+from site_languages import language_tag  # noqa: E402, F401  (build_site puts docs/_ext on the path)
+
+SOURCE = LANGUAGES[0]
+# The address the test builds are published at; canonical links, hreflang, sitemap and 404 use it.
+SITE_URL = "https://blitz.example/"
+
+TUTORIAL = "tutorials/plot_2_autograd.html"
+PARTS = [
+    "tutorials/plot_1_tensors.html",
+    TUTORIAL,
+    "tutorials/plot_3_neural_networks.html",
+    "tutorials/plot_4_classifier.html",
+]
+CONTRIBUTING = ["contributing/translating.html", "contributing/glossary.html", "contributing/status.html"]
+PAGES = ["index.html", *PARTS, *CONTRIBUTING, "search.html"]
+SCRIPTS = sorted((ROOT / "examples").glob("plot_*.py"))
+
+
+def catalogs():
+    """Every catalog of every translation."""
+    return [po for language in TRANSLATIONS for po in catalog_checks.catalogs(language)]
+
+
+def glossary(language):
+    return catalog_checks.load_glossary(catalog_checks.glossary_path(language))
+
+
+def run_tool(root, script, *args, env=None, timeout=1800):
+    """Run one of the repository's tools/ scripts in ``root``; return the finished process.
+
+    Its output (stdout and stderr together) is in ``.stdout``.
+    """
+    return subprocess.run(
+        [sys.executable, str(root / "tools" / script), *map(str, args)],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, **(env or {})}, timeout=timeout,
+    )
