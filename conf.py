@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "docs" / "_ext"))
 
 project = "Blitz"
 author = "the Blitz contributors"
@@ -20,6 +21,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "myst_parser",
     "blitz_docs",
+    "theme_strings",  # docs/_ext: furo's literal English becomes translatable
 ]
 
 # Paths in this block are relative to the source folder, docs/.
