@@ -22,6 +22,7 @@ extensions = [
     "myst_parser",
     "blitz_docs",
     "theme_strings",  # docs/_ext: furo's literal English becomes translatable
+    "figure_alt",  # docs/_ext: alt texts of sphinx-gallery figures are messages
 ]
 
 # Paths in this block are relative to the source folder, docs/.

@@ -161,7 +161,7 @@ def english_in_attributes(soup):
     texts += [title.get_text() for title in soup.select("svg title")]
     words = set()
     for text in texts:
-        text = re.sub(r"\S*[._/]\S*", " ", text)  # dotted names, paths, URLs
+        text = re.sub(r"\S*[._/[(]\S*", " ", text)  # code, dotted names, paths, URLs
         words |= set(re.findall(r"[A-Za-z][\w'-]{2,}", text))
     return words - KEEP_ENGLISH
 
