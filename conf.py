@@ -52,6 +52,8 @@ extensions = [
     "execution_log",  # record which tutorial ran, for tests and the benchmark
     "html_accessibility",  # ARIA and keyboard fixes to Sphinx's and furo's HTML
     "build_speed",  # keep no-op rebuilds fast
+    "theme_strings",  # furo's literal English becomes translatable
+    "figure_alt",  # alt texts of sphinx-gallery figures are messages
 ]
 
 # Paths are absolute, so that every setting reads them the same way.

@@ -147,9 +147,30 @@ def test_zh_tutorial_title_is_translated(site):
     assert soup.title.get_text().startswith(expected)
 
 
+READ_ALOUD = ("aria-label", "title", "alt", "placeholder")
+
+
+def english_in_attributes(soup):
+    """Latin words in what screen readers speak or tooltips show (icon titles included)."""
+    for tag in soup.select(".math, [lang]:not(html)"):
+        tag.decompose()
+    texts = [tag[name] for name in READ_ALOUD for tag in soup.find_all(attrs={name: True})]
+    texts += [title.get_text() for title in soup.select("svg title")]
+    words = set()
+    for text in texts:
+        text = re.sub(r"\S*[._/[(]\S*", " ", text)  # code, dotted names, paths, URLs
+        words |= set(re.findall(r"[A-Za-z][\w'-]{2,}", text))
+    return words - KEEP_ENGLISH
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_no_english_left_on_zh_pages(site, name):
     assert english_words(page(site, ZH, name)) == set()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_english_in_labels_titles_and_alt_texts_of_zh_pages(site, name):
+    assert english_in_attributes(page(site, ZH, name)) == set()
 
 
 def test_english_pages_are_english(site):
