@@ -49,7 +49,7 @@ extensions = [
     "untranslated_math",  # display formulas are not messages
     "translated_downloads",  # tutorial downloads in the reader's language
     "translation_pages",  # the translation-status and glossary tables
-    "execution_log",  # record which tutorial ran, for tests and the benchmark
+    "tutorial_runs",  # tutorials run in a scratch folder, time-limited, never half-cached
     "html_accessibility",  # ARIA and keyboard fixes to Sphinx's and furo's HTML
     "build_speed",  # keep no-op rebuilds fast
     "theme_strings",  # furo's literal English becomes translatable
@@ -115,5 +115,8 @@ sphinx_gallery_conf = {
     "show_signature": False,
     "download_all_examples": False,
     "remove_config_comments": True,
-    "reset_modules": ("matplotlib", "execution_log.record_execution"),
+    "reset_modules": ("matplotlib", "tutorial_runs.on_each_run"),
+    "reset_modules_order": "both",  # tutorial_runs starts and stops its clock around each run
 }
+# Seconds a tutorial may run before the build stops it and names the line it was at.
+blitz_tutorial_time_limit = 300

@@ -10,6 +10,7 @@ Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [SPHINX-BUILD AR
 
 import argparse
 import runpy
+import shutil
 import sys
 from pathlib import Path
 
@@ -45,13 +46,36 @@ def sphinx_build(language, out, builder="html", extra=()):
     ])
 
 
+def damaged_catalogs(languages):
+    """Validate every catalog before any tutorial runs; return the problems, naming path:line."""
+    return [problem for language in languages if language != LANGUAGES[0]
+            for po in catalog_checks.catalogs(language) for problem in catalog_checks.validation_problems(po)]
+
+
 def build_site(out, languages=LANGUAGES, extra=()):
-    """Build each language in turn, then the root pages; return the exit status."""
+    """Build each language in turn, then the root pages; return the exit status.
+
+    A build that did not finish (it failed, or was interrupted) leaves a
+    marker; the next build then starts Sphinx afresh rather than trusting
+    what it wrote. (The tutorials' own cache is guarded by tutorial_runs.)
+    """
+    problems = damaged_catalogs(languages)
+    if problems:
+        print("\n".join(problems) + "\n" + catalog_checks.FIX_FIRST, file=sys.stderr)
+        return 1
+    unfinished = out / "build-unfinished"
+    if unfinished.exists():
+        print("The last build did not finish: building every page afresh.")
+        for folder in ("doctrees", "html"):
+            shutil.rmtree(out / folder, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    unfinished.touch()
     for language in languages:
         status = sphinx_build(language, out, extra=extra)
         if status:
             return status
     write_root_pages(out / "html", languages)
+    unfinished.unlink()
     return 0
 
 

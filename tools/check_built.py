@@ -10,10 +10,11 @@ Usage: python tools/check_built.py [HTML DIR]
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
-from build_site import LANGUAGES, ROOT
+from build_site import CONF, LANGUAGES, ROOT
 
 GALLERY = ROOT / "docs" / "tutorials"
 
@@ -21,7 +22,12 @@ GALLERY = ROOT / "docs" / "tutorials"
 def unexecuted(html_dir, languages=LANGUAGES):
     """One line per tutorial that did not run, naming its script."""
     problems = []
-    for script in sorted((ROOT / "examples").glob("plot_*.py")):
+    pattern = CONF["sphinx_gallery_conf"]["filename_pattern"]
+    for script in sorted((ROOT / "examples").glob("*.py")):
+        if not re.search(pattern, f"/{script.name}"):
+            problems.append(f"examples/{script.name}: never runs: its name does not match sphinx-gallery's "
+                            f"filename_pattern {pattern!r} in conf.py; name it plot_<part>_<topic>.py")
+            continue
         cost = GALLERY / f"{script.stem}.cost.json"
         seconds = json.loads(cost.read_text())["time"] if cost.exists() else 0
         if seconds <= 0:

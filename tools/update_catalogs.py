@@ -41,9 +41,13 @@ def add_theme_messages(theme_template, po):
         write_po(f, catalog, width=catalog_checks.LINE_WIDTH)
 
 
-def update_catalogs():
+def update_catalogs(extra=()):
+    """Refresh the catalogs; ``extra`` arguments go to sphinx-build."""
+    problems = build_site.damaged_catalogs(TRANSLATIONS)
+    if problems:
+        sys.exit("\n".join(problems) + "\n" + catalog_checks.FIX_FIRST.replace("build again", "run `nox -s catalogs` again"))
     shutil.rmtree(TEMPLATES, ignore_errors=True)
-    if build_site.sphinx_build(build_site.LANGUAGES[0], ROOT / "_build", "gettext", ("-D", "plot_gallery=0")):
+    if build_site.sphinx_build(build_site.LANGUAGES[0], ROOT / "_build", "gettext", ("-D", "plot_gallery=0", *extra)):
         sys.exit("The gettext build failed; see the messages above.")
     templates = TEMPLATES / build_site.LANGUAGES[0]
     theme_template = TEMPLATES / THEME_CATALOG.replace(".po", ".pot")
@@ -70,4 +74,4 @@ def update_catalogs():
 
 
 if __name__ == "__main__":
-    update_catalogs()
+    update_catalogs(sys.argv[1:])

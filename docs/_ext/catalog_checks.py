@@ -1,7 +1,8 @@
 """Checks on the translation catalogs, shared by the build, the tests and the translators' commands.
 
-As a Sphinx extension it refuses to build a language whose catalogs do not
-parse (Sphinx would silently drop their messages). ``tools/catalogs.py``
+As a Sphinx extension it refuses to build a language whose catalogs are
+damaged (Sphinx would silently show English or half a list item), and
+compiles the good ones itself, so that no stale .mo outlives its .po. ``tools/catalogs.py``
 runs the checks from the command line. Every problem is reported as
 ``path:line: what: msgid`` so that it can be found and fixed without running
 anything else.
@@ -14,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po, write_po
+from docutils import nodes
 from sphinx.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,16 +67,44 @@ def relative(path):
 # string, or a continuation string. Babel forgives more (an unterminated
 # string, say) and would drop messages silently.
 PO_STRING = r'"(?:[^"\\]|\\.)*"'
+PO_ESCAPES = set('\\\\"ntrabfv?\'01234567x')
 PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$")
 
 
+
+
 def syntax_errors(path):
-    errors = []
+    """Lines that are not PO, escapes that PO does not have, and msgids defined twice.
+
+    Babel accepts all three silently: it drops the line, reads ``\\q`` as ``q``,
+    and keeps one of two translations.
+    """
+    errors, seen = [], {}
+    key, start, field = "", 0, None
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines, start=1):
-        code = line[3:] if line.startswith("#~ ") else line
-        if code.strip() and not code.startswith("#") and not PO_LINE.match(code):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not PO_LINE.match(line):
             errors.append(f"{relative(path)}:{number}: not valid PO syntax: {line.strip()}")
+            continue
+        string = re.search(PO_STRING, line).group()
+        for escape in re.findall(r"\\(.)", string[1:-1]):
+            if escape not in PO_ESCAPES:
+                errors.append(f"{relative(path)}:{number}: '\\{escape}' is not a PO escape "
+                              "(a backslash is written '\\\\')")
+        word = None if line.startswith('"') else line.split(None, 1)[0]
+        if word == "msgctxt" or (word == "msgid" and field != "msgctxt"):
+            key, start = "", number
+        field = word or field
+        if field in ("msgctxt", "msgid"):
+            key += (f"\x00{field}:" if word else "") + string[1:-1]
+        elif word and word.startswith("msgstr"):
+            if key in seen and key != "\x00msgid:":
+                errors.append(f"{relative(path)}:{start}: this msgid is already defined at line {seen[key]}; "
+                              "keep one entry (the catalog tools keep only one of the translations)")
+            seen.setdefault(key, start)
+            key = ""
     return errors
 
 
@@ -148,6 +178,56 @@ def typography_problems(path):
             found = pattern.search(text)
             if found:
                 problems.append(describe(path, message, f"{problem} ({found.group()!r})"))
+    return problems
+
+
+def block_structure(text):
+    """The block-level shape of reST text, in order: paragraphs, lists, items, literal blocks..."""
+    from docutils.core import publish_doctree
+
+    # Inline markup says nothing of the blocks, and Sphinx's roles need a build to run.
+    doctree = publish_doctree(INLINE_MARKUP.sub("x", text), settings_overrides={
+        "report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
+        "file_insertion_enabled": False, "raw_enabled": False,
+    })
+    ignored = (nodes.system_message, nodes.problematic)
+    return [
+        node.tagname for node in doctree.findall(nodes.Element, include_self=False)
+        if isinstance(node, (nodes.Body, nodes.Structural)) and not isinstance(node, ignored)
+    ]
+
+
+def structure_problems(path):
+    """A msgstr that reST reads as other blocks than its msgid (Sphinx would show the English)."""
+    problems = []
+    for message in messages(load(path)):
+        if not message.string:
+            continue
+        if message.string.rstrip().endswith("::") != message.id.rstrip().endswith("::"):
+            problems.append(describe(path, message, "the translation ends with '::' where the English does not, "
+                                                    "or the other way round (reST reads it as a literal block marker)"))
+        elif block_structure(message.id) != block_structure(message.string):
+            problems.append(describe(
+                path, message,
+                f"the translation is not one {block_structure(message.id)[0] if block_structure(message.id) else 'block'} "
+                f"like the English; reST reads it as {block_structure(message.string)} "
+                "(keep it on one line, without indentation or a list marker)",
+            ))
+    return problems
+
+
+HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+
+
+def raw_html_problems(path):
+    """HTML in a msgstr: the page escapes it, the notebooks would render it."""
+    problems = []
+    for message in messages(load(path)):
+        added = set(HTML_TAG.findall(INLINE_MARKUP.sub(" ", message.string or ""))) - set(
+            HTML_TAG.findall(INLINE_MARKUP.sub(" ", message.id))
+        )
+        if added:
+            problems.append(describe(path, message, f"HTML in the translation {sorted(added)}; write reST markup instead"))
     return problems
 
 
@@ -248,9 +328,21 @@ def rewrap(path):
         Path(path).write_bytes(expected.getvalue())
 
 
+def validation_problems(path):
+    """What makes a page wrong, checked before anything is built: syntax, escapes, duplicates,
+    block structure, markup and raw HTML. Rewriting the catalog would keep the damage."""
+    try:
+        load(path)
+    except ValueError as error:
+        return str(error).splitlines()
+    return structure_problems(path) + markup_problems(path) + raw_html_problems(path)
+
+
 CHECKS = {
     "completeness": completeness_problems,
+    "structure": structure_problems,
     "markup": markup_problems,
+    "raw_html": raw_html_problems,
     "typography": typography_problems,
     "glossary": glossary_problems,
     "wrapping": wrapping_problems,
@@ -258,16 +350,23 @@ CHECKS = {
 
 
 def all_problems(paths):
+    """Every check; a catalog that fails validation is not judged on its wrapping."""
     problems = []
     for path in paths:
-        try:
-            load(path)
-        except ValueError as error:
-            problems.append(str(error))
+        invalid = validation_problems(path)
+        if invalid:
+            problems += invalid
             continue
-        for check in CHECKS.values():
-            problems += check(path)
+        for name, check in CHECKS.items():
+            if name not in ("structure", "markup", "raw_html"):
+                problems += check(path)
     return problems
+
+
+FIX_FIRST = (
+    "Fix these in the catalog's msgstr (never the msgid), then build again. "
+    "Do not run `nox -s catalogs` first: rewriting a damaged catalog keeps the damage."
+)
 
 
 def progress(paths):
@@ -283,18 +382,45 @@ def progress(paths):
 
 
 def refuse_broken_catalogs(app, config):
-    """config-inited: stop before reading anything when a catalog of this language does not parse."""
-    errors = []
+    """config-inited: stop before reading anything when a catalog of this language is damaged."""
+    problems = []
     for locales in config.locale_dirs:
         for po in catalogs(config.language, Path(app.srcdir, locales)):
-            try:
-                load(po)
-            except ValueError as error:
-                errors.append(str(error))
-    if errors:
-        raise ConfigError("broken translation catalog:\n" + "\n".join(errors))
+            problems += validation_problems(po)
+    if problems:
+        raise ConfigError("damaged translation catalogs:\n" + "\n".join(problems) + "\n" + FIX_FIRST)
+
+
+def compile_catalogs(app, config):
+    """config-inited: compile every catalog of this language now, and drop .mo files left by deleted ones.
+
+    Sphinx compiles a .po only when it is newer than its .mo, and never
+    removes a .mo: a deleted catalog would go on translating its page.
+    """
+    from babel.messages.mofile import write_mo
+
+    app.blitz_removed_catalogs = []
+    for locales in config.locale_dirs:
+        folder = locale_dir(config.language, Path(app.srcdir, locales))
+        for mo in folder.rglob("*.mo"):
+            if not mo.with_suffix(".po").exists():
+                mo.unlink()
+                app.blitz_removed_catalogs.append(mo.relative_to(folder).with_suffix("").as_posix())
+        for po in catalogs(config.language, Path(app.srcdir, locales)):
+            compiled = io.BytesIO()
+            write_mo(compiled, load(po))
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.read_bytes() != compiled.getvalue():
+                mo.write_bytes(compiled.getvalue())
+
+
+def reread_pages_that_lost_their_catalog(app, env, added, changed, removed):
+    """env-get-outdated: Sphinx notices a changed catalog, not a deleted one."""
+    return [docname for docname in app.blitz_removed_catalogs if docname in env.found_docs]
 
 
 def setup(app):
     app.connect("config-inited", refuse_broken_catalogs)
+    app.connect("env-get-outdated", reread_pages_that_lost_their_catalog)
+    app.connect("config-inited", compile_catalogs, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
