@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.pofile import escape, read_po
 
 from site_facts import SOURCE, TRANSLATIONS, catalog_checks, catalogs, clean_copy, glossary, run_tool
 
@@ -41,8 +41,9 @@ def test_sphinx_lint_passes_on_catalogs():
 
 
 def write_po(tmp_path, entries):
+    """A catalog of (English, Chinese) pairs, escaped as PO strings are."""
     po = tmp_path / "sample.po"
-    po.write_text("".join(f'msgid "{en}"\nmsgstr "{zh}"\n\n' for en, zh in entries), encoding="utf-8")
+    po.write_text("".join(f'msgid {escape(en)}\nmsgstr {escape(zh)}\n\n' for en, zh in entries), encoding="utf-8")
     return po
 
 
