@@ -54,6 +54,7 @@ extensions = [
     "build_speed",  # keep no-op rebuilds fast
     "theme_strings",  # furo's literal English becomes translatable
     "figure_alt",  # alt texts of sphinx-gallery figures are messages
+    "search_words",  # search: Chinese split alike on both sides, ranked by word counts
 ]
 
 # Paths are absolute, so that every setting reads them the same way.

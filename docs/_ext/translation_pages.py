@@ -140,10 +140,13 @@ class GlossaryTable(Directive):
             ]
             keep_list = ", ".join(f"<code>{escape(name)}</code>" for name in sorted(keep, key=str.lower))
             head = [_("Term"), _("Translation"), _("Note")]
+            # The glossary names every term once; left out of the search index, so that a
+            # term leads to the tutorial that teaches it (its title still finds this page).
             result += [
-                nodes.raw("", table(head, rows), format="html"),
+                nodes.raw("", table(head, rows), format="html", classes=["no-search"]),
                 nodes.raw("", f"<p>{escape(_('Names of products, libraries, classes, file formats and abbreviations that stay in English in this translation:'))}</p>", format="html"),
-                nodes.raw("", f'<p class="blitz-keep" lang="{language_tag(source)}">{keep_list}</p>', format="html"),
+                nodes.raw("", f'<p class="blitz-keep" lang="{language_tag(source)}">{keep_list}</p>', format="html",
+                          classes=["no-search"]),
             ]
         return result
 
