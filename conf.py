@@ -54,6 +54,8 @@ extensions = [
     "build_speed",  # keep no-op rebuilds fast
     "theme_strings",  # furo's literal English becomes translatable
     "figure_alt",  # alt texts of sphinx-gallery figures are messages
+    "parallel_reading",  # 中英对照: each translated block carries its English original
+    "glossary_terms",  # glossary terms in translated prose show their English term
 ]
 
 # Paths are absolute, so that every setting reads them the same way.
