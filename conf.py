@@ -37,6 +37,11 @@ language = next(iter(blitz_languages))
 # out when it is not set. Publishing sets BLITZ_SITE_URL.
 blitz_site_url = os.environ.get("BLITZ_SITE_URL", "")
 
+# The repository the site is built from (https://github.com/<owner>/<name>):
+# each page then links to the file that fixes it (its catalog, or its source).
+# Publishing sets BLITZ_REPOSITORY_URL; without it no such link is shown.
+blitz_repository_url = os.environ.get("BLITZ_REPOSITORY_URL", "")
+
 extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
@@ -56,6 +61,8 @@ extensions = [
     "figure_alt",  # alt texts of sphinx-gallery figures are messages
     "parallel_reading",  # 中英对照: each translated block carries its English original
     "glossary_terms",  # glossary terms in translated prose show their English term
+    "page_source_links",  # each page links to the file that improves it (blitz_repository_url)
+    "built_with",  # each tutorial says which torch, torchvision and Python ran it, and when
 ]
 
 # Paths are absolute, so that every setting reads them the same way.
@@ -117,5 +124,5 @@ sphinx_gallery_conf = {
     "show_signature": False,
     "download_all_examples": False,
     "remove_config_comments": True,
-    "reset_modules": ("matplotlib", "execution_log.record_execution"),
+    "reset_modules": ("matplotlib", "execution_log.record_execution", "built_with.record_versions"),
 }
