@@ -1,6 +1,7 @@
 """What the tests know about the site, in one place: paths, languages, pages, and how to run our tools."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,9 @@ PARTS = [
 ]
 CONTRIBUTING = ["contributing/translating.html", "contributing/glossary.html", "contributing/status.html"]
 PAGES = ["index.html", *PARTS, *CONTRIBUTING, "search.html"]
+# The browser tests: Debian's Chromium, and axe-core from `npm ci`.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCRIPTS = sorted((ROOT / "examples").glob("plot_*.py"))
 
 
