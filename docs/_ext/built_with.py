@@ -72,8 +72,15 @@ def add_built_with(app, pagename, templatename, context, doctree):
     path = facts_path(app, pagename) if doctree is not None else None
     if path is None:
         return
-    facts = {name: escape(value) for name, value in json.loads(path.read_text(encoding="utf-8")).items()}
-    line = escape(_("Executed on %(date)s with torch %(torch)s, torchvision %(torchvision)s and Python %(python)s.")) % facts
+    facts = json.loads(path.read_text(encoding="utf-8"))
+    # Package names and versions are code, whatever the page's language.
+    values = {
+        "date": escape(facts["date"]),
+        "torch": f'<code class="docutils literal notranslate">torch {escape(facts["torch"])}</code>',
+        "torchvision": f'<code class="docutils literal notranslate">torchvision {escape(facts["torchvision"])}</code>',
+        "python": f"Python {escape(facts['python'])}",
+    }
+    line = escape(_("Executed on %(date)s with %(torch)s, %(torchvision)s and %(python)s.")) % values
     built_with = f'<p class="blitz-built-with">{line}</p>'
     context["body"] = TITLE_END.sub(lambda match: match.group() + built_with, context["body"], count=1)
 
