@@ -37,6 +37,11 @@ language = next(iter(blitz_languages))
 # out when it is not set. Publishing sets BLITZ_SITE_URL.
 blitz_site_url = os.environ.get("BLITZ_SITE_URL", "")
 
+# The repository the site is built from (https://github.com/<owner>/<name>):
+# each page then links to the file that fixes it (its catalog, or its source).
+# Publishing sets BLITZ_REPOSITORY_URL; without it no such link is shown.
+blitz_repository_url = os.environ.get("BLITZ_REPOSITORY_URL", "")
+
 extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
@@ -55,6 +60,10 @@ extensions = [
     "theme_strings",  # furo's literal English becomes translatable
     "figure_alt",  # alt texts of sphinx-gallery figures are messages
     "search_words",  # search: Chinese split alike on both sides, ranked by word counts
+    "parallel_reading",  # 中英对照: each translated block carries its English original
+    "glossary_terms",  # glossary terms in translated prose show their English term
+    "page_source_links",  # each page links to the file that improves it (blitz_repository_url)
+    "built_with",  # each tutorial says which torch, torchvision and Python ran it, and when
 ]
 
 # Paths are absolute, so that every setting reads them the same way.
@@ -116,7 +125,7 @@ sphinx_gallery_conf = {
     "show_signature": False,
     "download_all_examples": False,
     "remove_config_comments": True,
-    "reset_modules": ("matplotlib", "tutorial_runs.on_each_run"),
+    "reset_modules": ("matplotlib", "tutorial_runs.on_each_run", "built_with.record_versions"),
     "reset_modules_order": "both",  # tutorial_runs starts and stops its clock around each run
 }
 # Seconds a tutorial may run before the build stops it and names the line it was at.

@@ -84,7 +84,7 @@ def tests(session):
 
 @nox.session(default=False)
 def catalogs(session):
-    """Refresh every translation's catalogs after English changes, without re-running tutorials."""
+    """Refresh every translation's catalogs after English changes (runs only tutorials not run since)."""
     shared_env(session)
     session.run(PYTHON, "tools/update_catalogs.py", *session.posargs)
 

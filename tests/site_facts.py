@@ -1,6 +1,7 @@
 """What the tests know about the site, in one place: paths, languages, pages, and how to run our tools."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from build_site import LANGUAGES, TRANSLATIONS, catalog_checks  # noqa: E402
-from clean_copy import clean_copy  # noqa: E402, F401  (for the tests)
+from clean_copy import clean_copy  # noqa: E402
 from site_languages import language_tag  # noqa: E402, F401  (build_site puts docs/_ext on the path)
 
 SOURCE = LANGUAGES[0]
@@ -26,7 +27,17 @@ PARTS = [
 ]
 CONTRIBUTING = ["contributing/translating.html", "contributing/glossary.html", "contributing/status.html"]
 PAGES = ["index.html", *PARTS, *CONTRIBUTING, "search.html"]
+# The browser tests: Debian's Chromium, and axe-core from `npm ci`.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCRIPTS = sorted((ROOT / "examples").glob("plot_*.py"))
+
+
+def copy_with_runs(built_root, destination):
+    """A clean copy that reuses a finished build's tutorial runs, so that nothing runs again."""
+    root = clean_copy(destination)
+    shutil.copytree(Path(built_root) / "docs" / "tutorials", root / "docs" / "tutorials")
+    return root
 
 
 def catalogs():

@@ -1,18 +1,15 @@
-"""The reader's experience, checked in Chromium (Debian's, driven by Playwright)."""
+"""The reader's experience, checked in Chromium (Debian's, driven by Playwright).
 
-import functools
-import http.server
+The ``server``, ``browser`` and ``visit`` fixtures are in conftest.py.
+"""
+
 import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from site_facts import LANGUAGES, PAGES, ROOT, SOURCE, TRANSLATIONS, language_tag
+from site_facts import AXE, CHROMIUM, LANGUAGES, PAGES, SOURCE, TRANSLATIONS, language_tag
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_URLS = [f"{language}/{name}" for language in LANGUAGES for name in PAGES]
 ZH = TRANSLATIONS[0]
 
@@ -22,70 +19,7 @@ if not (Path(CHROMIUM).exists() and AXE.exists()):
         raise RuntimeError(reason)
     pytest.skip(reason, allow_module_level=True)
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    """Serve the built site on a free local port; yield its address."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site.html))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
-class Visit:
-    """A browser tab that records console errors and every request that leaves the site."""
-
-    def __init__(self, browser, server, **context_options):
-        self.server = server
-        self.context = browser.new_context(**context_options)
-        self.outside, self.errors = [], []
-        self.context.route("**/*", self.route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def route(self, route):
-        if route.request.url.startswith(self.server):
-            route.continue_()
-        else:
-            self.outside.append(route.request.url)
-            route.abort()
-
-    def open(self, path):
-        self.page.goto(self.server + path, wait_until="networkidle")
-        return self.page
-
-
-@pytest.fixture
-def visit(browser, server):
-    tabs = []
-
-    def open_tab(**options):
-        tabs.append(Visit(browser, server, **options))
-        return tabs[-1]
-
-    yield open_tab
-    for tab in tabs:
-        tab.context.close()
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import sys
 import pytest
 from babel.messages.pofile import escape, read_po
 
-from site_facts import SOURCE, TRANSLATIONS, catalog_checks, catalogs, clean_copy, glossary, run_tool
+from site_facts import SOURCE, TRANSLATIONS, catalog_checks, catalogs, clean_copy, copy_with_runs, glossary, run_tool
 
 PO_FILES = catalogs()
 IDS = [str(catalog_checks.relative(path)) for path in PO_FILES]
@@ -104,9 +104,9 @@ def test_syntax_error_names_file_and_line(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def templates(tmp_path_factory):
+def templates(tmp_path_factory, site):
     """The messages of the current English sources, from `nox -s catalogs` run in a copy."""
-    root = clean_copy(tmp_path_factory.mktemp("gettext") / "repo")
+    root = copy_with_runs(site.root, tmp_path_factory.mktemp("gettext") / "repo")
     update = run_tool(root, "update_catalogs.py")
     assert update.returncode == 0, update.stdout
     return root / "_build" / "gettext" / SOURCE
@@ -147,31 +147,31 @@ def test_broken_catalog_fails_the_build(tmp_path):
     assert f"locales/{ZH}/LC_MESSAGES/index.po:{len(lines)}: not valid PO syntax" in build.stdout
 
 
-def test_changed_english_keeps_old_translation_as_fuzzy(tmp_path):
+def test_changed_english_keeps_old_translation_as_fuzzy(tmp_path, site):
     """Nothing is lost: refreshing after an English edit keeps the translation, marked fuzzy."""
-    root = clean_copy(tmp_path / "repo")
-    script = root / "examples" / "plot_2_autograd.py"
-    old = "# We create two tensors ``a`` and ``b`` with ``requires_grad=True``. This"
-    new = "# We make two tensors ``a`` and ``b`` with ``requires_grad=True``. This"
-    text = script.read_text(encoding="utf-8")
-    assert old in text
-    script.write_text(text.replace(old, new), encoding="utf-8")
+    root = copy_with_runs(site.root, tmp_path / "repo")
+    page = root / "docs" / "index.rst"
+    text = page.read_text(encoding="utf-8")
+    assert "This site teaches" in text
+    page.write_text(text.replace("This site teaches", "This site shows", 1), encoding="utf-8")
+    po = catalog_checks.locale_dir(ZH, root / "locales") / "index.po"
+    with open(po, "rb") as f:
+        old = next(m for m in read_po(f) if m.id.startswith("This site teaches")).string
 
     update = run_tool(root, "update_catalogs.py")
     assert update.returncode == 0, update.stdout
-    po = catalog_checks.locale_dir(ZH, root / "locales") / "tutorials" / "plot_2_autograd.po"
     with open(po, "rb") as f:
-        entry = next(m for m in read_po(f) if m.id.startswith("We make two tensors"))
+        entry = next(m for m in read_po(f) if m.id.startswith("This site shows"))
     assert entry.fuzzy
-    assert entry.string.startswith("我们创建两个张量")  # the old translation, kept
+    assert entry.string == old  # the old translation, kept
 
     check = run_tool(root, "catalogs.py", "check")
     assert check.returncode == 1
-    assert f"plot_2_autograd.po:{entry.lineno}: fuzzy (the English changed): 'We make two tensors" in check.stdout
+    assert f"index.po:{entry.lineno}: fuzzy (the English changed): 'This site shows" in check.stdout
 
 
-def test_removed_page_leaves_no_orphan_catalog(tmp_path):
-    root = clean_copy(tmp_path / "repo")
+def test_removed_page_leaves_no_orphan_catalog(tmp_path, site):
+    root = copy_with_runs(site.root, tmp_path / "repo")
     catalog_dir = catalog_checks.locale_dir(ZH, root / "locales")
     orphan = catalog_dir / "tutorials" / "plot_0_removed.po"  # a page that is gone
     orphan.write_text('msgid "Removed"\nmsgstr "已删除"\n', encoding="utf-8")

@@ -1,0 +1,154 @@
+"""中英对照: every translated paragraph, heading, list item and caption carries its English original.
+
+Sphinx's Locale transform (priority 20) replaces the content of each
+translated node with its msgstr, parsed as reST. Before it runs, this
+extension remembers each node's msgid (the English reST); after it, it parses
+that msgid the way Locale parses a msgstr (``publish_msgstr``) and puts the
+result beside the node, in an ``english_original`` node. Cross-references in
+it resolve like the rest of the page; the English is in the page itself, so
+showing it needs no request and works offline.
+
+The original is written as ``<div class="blitz-original" lang="en" hidden>``:
+hidden, it is neither shown nor read by screen readers; ``parallel.js`` adds
+a button per block (its label from sphinx.po) and the whole-page toggle,
+which it remembers across pages. The original is left out of the search
+index (``no-search``) and of the page's meta description (it is an
+``Invisible`` node, which also keeps simple lists simple). Pages in the
+source language are left as they are.
+"""
+
+import re
+from html import escape
+
+from docutils import nodes
+from sphinx.locale import get_translation
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.i18n import publish_msgstr
+from sphinx.util.nodes import extract_messages
+
+from site_languages import language_tag
+
+_ = get_translation("sphinx")
+
+# Where an original can stand beside its translation: block elements whose
+# parent can hold another block. (A term of a definition list cannot.)
+BLOCKS = (nodes.paragraph, nodes.title, nodes.caption, nodes.rubric)
+
+
+class english_original(nodes.General, nodes.Invisible, nodes.Element):
+    """The English of the translated block just before it."""
+
+
+def is_translation(config):
+    return config.language != next(iter(config.blitz_languages))
+
+
+class RememberMessages(SphinxTransform):
+    """Each translatable block's msgid, before Locale replaces its content."""
+
+    default_priority = 19  # before Sphinx's Locale transform (20)
+
+    def apply(self):
+        if is_translation(self.config):
+            self.env.temp_data["blitz_msgids"] = [
+                (node, msgid) for node, msgid in extract_messages(self.document) if isinstance(node, BLOCKS)
+            ]
+
+
+def parse_english(app, msgid, node, settings):
+    """The msgid as nodes, parsed as Locale parses a msgstr (titles need an underline)."""
+    source = msgid + "\n" + "=" * len(msgid) * 2 if isinstance(node, nodes.title) else msgid
+    patch = publish_msgstr(app, source, node.source or "", node.line or 0, app.config, settings)
+    if isinstance(node, nodes.title):
+        patch = patch.next_node(nodes.title)
+    if not isinstance(patch, (nodes.paragraph, nodes.title)):
+        return None
+    for target in list(patch.findall(nodes.target)):
+        target.parent.remove(target)  # the link itself keeps its URL; the target would repeat an id
+    for element in patch.findall(nodes.Element):
+        element["ids"], element["names"] = [], []
+    return patch.children
+
+
+class AddEnglishOriginals(SphinxTransform):
+    """Put the English of each translated block right after it."""
+
+    default_priority = 21  # after Locale (20), before its progress count (25)
+
+    def apply(self):
+        remembered = self.env.temp_data.pop("blitz_msgids", [])
+        number = 0
+        for node, msgid in remembered:
+            if not node.get("translated") or node.parent is None:
+                continue
+            english = parse_english(self.app, msgid, node, self.document.settings)
+            if english is None or "".join(child.astext() for child in english) == node.astext():
+                continue
+            number += 1
+            original = english_original(
+                "", nodes.paragraph("", "", *english),
+                ids=[f"blitz-en-{number}"], classes=["no-search"],
+            )
+            node.parent.insert(node.parent.index(node) + 1, original)
+
+
+def visit_original(self, node):
+    self.body.append(
+        f'<div class="blitz-original" id="{node["ids"][0]}" lang="{self.builder.blitz_source_tag}" hidden>'
+    )
+
+
+def depart_original(self, node):
+    self.body.append("</div>")
+
+
+def skip(self, node):
+    raise nodes.SkipNode
+
+
+def add_assets(app):
+    """builder-inited: the style sheet, and on translated pages the script."""
+    app.builder.blitz_source_tag = language_tag(next(iter(app.config.blitz_languages)))
+    app.add_css_file("parallel.css")  # also styles the built-with line and the fix link, in every language
+    if is_translation(app.config):
+        app.add_js_file("parallel.js")
+
+
+TITLE_END = re.compile(r'</h1>(\s*<div class="blitz-original"[^>]*><p>.*?</p>\s*</div>)?', re.S)
+
+
+def page_toggle(app, pagename, templatename, context, doctree):
+    """html-page-context: the whole-page toggle, on pages that have originals.
+
+    Hidden until parallel.js runs (without it, it could do nothing); the
+    labels come from sphinx.po, so the script holds no text of its own.
+    """
+    if doctree is None or not is_translation(app.config) or not any(doctree.findall(english_original)):
+        return
+    labels = {
+        "data-block-label": _("English original"),  # each block's button: its name
+        "data-block-text": _("English"),  # and its visible text, part of the name
+        "data-page-label": _("English beside the translation"),  # the whole-page toggle
+    }
+    attributes = " ".join(f'{name}="{escape(value)}"' for name, value in labels.items())
+    toggle = (
+        f'<div class="blitz-parallel" {attributes} hidden>'
+        f'<button type="button" class="blitz-page-toggle" aria-pressed="false">{escape(labels["data-page-label"])}'
+        "</button></div>"
+    )
+    # Under the title and the title's own original, which must stay next to the title.
+    context["body"] = TITLE_END.sub(lambda match: match.group() + toggle, context["body"], count=1)
+
+
+def setup(app):
+    app.setup_extension("site_languages")
+    app.add_node(
+        english_original,
+        html=(visit_original, depart_original),
+        latex=(skip, None), text=(skip, None), man=(skip, None), texinfo=(skip, None),
+    )
+    app.add_transform(RememberMessages)
+    app.add_transform(AddEnglishOriginals)
+    app.connect("builder-inited", add_assets)
+    app.connect("html-page-context", page_toggle)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,67 @@
+// 中英对照: a button after each translated block shows its English original
+// (written into the page at build time, hidden); the page toggle shows them all
+// and is remembered across pages. Labels come from the page (sphinx.po).
+(() => {
+  const STORAGE_KEY = "blitz-show-originals";
+  const bar = document.querySelector(".blitz-parallel");
+  const originals = [...document.querySelectorAll(".blitz-original")];
+  if (!bar || !originals.length) return;
+  const pageToggle = bar.querySelector(".blitz-page-toggle");
+  const buttons = [];
+
+  function show(button, original, shown) {
+    original.hidden = !shown;
+    button.setAttribute("aria-expanded", String(shown));
+  }
+
+  for (const original of originals) {
+    const block = original.previousElementSibling;
+    if (!block) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "blitz-original-toggle";
+    button.setAttribute("aria-label", bar.dataset.blockLabel);
+    button.setAttribute("aria-controls", original.id);
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = bar.dataset.blockText;
+    button.addEventListener("click", () => show(button, original, original.hidden));
+    block.append(" ", button);
+    buttons.push([button, original]);
+  }
+
+  function showAll(shown, remember) {
+    document.documentElement.classList.toggle("blitz-originals-on", shown);
+    pageToggle.setAttribute("aria-pressed", String(shown));
+    for (const [button, original] of buttons) show(button, original, shown);
+    if (remember) {
+      try {
+        localStorage.setItem(STORAGE_KEY, shown ? "on" : "off");
+      } catch (error) {
+        // Storage may be unavailable (private mode); the toggle still works on this page.
+      }
+    }
+  }
+
+  pageToggle.addEventListener("click", () => showAll(pageToggle.getAttribute("aria-pressed") !== "true", true));
+  bar.hidden = false;
+  let stored = null;
+  try {
+    stored = localStorage.getItem(STORAGE_KEY);
+  } catch (error) {
+    stored = null;
+  }
+  if (stored === "on") showAll(true, false);
+})();
+
+// Glossary tooltips close with Escape (WCAG 1.4.13) and come back on the next focus or hover.
+document.addEventListener("keydown", (event) => {
+  const term = event.target.closest && event.target.closest(".blitz-term");
+  if (event.key === "Escape" && term) term.classList.add("blitz-term-dismissed");
+});
+for (const type of ["focusout", "mouseleave"]) {
+  document.addEventListener(type, (event) => {
+    if (event.target.classList && event.target.classList.contains("blitz-term")) {
+      event.target.classList.remove("blitz-term-dismissed");
+    }
+  }, true);
+}
