@@ -18,14 +18,16 @@ _ = get_translation("sphinx")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def source_file(config, pagename):
+def source_file(app, pagename):
     """The repository path a contributor edits to change this page, or None."""
+    config = app.config
     languages = list(config.blitz_languages)
     if config.language != languages[0]:
         catalog = catalog_checks.locale_dir(config.language) / f"{pagename}.po"
         return catalog.relative_to(ROOT).as_posix() if catalog.exists() else None
     gallery = config.sphinx_gallery_conf["gallery_dirs"]
-    script = Path(config.sphinx_gallery_conf["examples_dirs"]) / (pagename.removeprefix(f"{gallery}/") + ".py")
+    sources = getattr(app, "blitz_tutorial_sources", config.sphinx_gallery_conf["examples_dirs"])
+    script = Path(sources) / (pagename.removeprefix(f"{gallery}/") + ".py")
     if pagename.startswith(f"{gallery}/") and script.exists():
         return script.resolve().relative_to(ROOT).as_posix()
     page = ROOT / "docs" / f"{pagename}.rst"
@@ -35,7 +37,7 @@ def source_file(config, pagename):
 def add_source_link(app, pagename, templatename, context, doctree):
     """html-page-context: the link, at the end of the page's content."""
     repository = app.config.blitz_repository_url.rstrip("/")
-    path = source_file(app.config, pagename) if repository and doctree is not None else None
+    path = source_file(app, pagename) if repository and doctree is not None else None
     if not path:
         return
     translated = app.config.language != next(iter(app.config.blitz_languages))

@@ -81,6 +81,7 @@ def run_in_scratch(app, config):
     scratch = Path(app.confdir) / "_build" / "tutorial-runs" / source.name
     mirror(source, scratch)
     conf["examples_dirs"] = str(scratch)
+    app.blitz_tutorial_sources = source  # where contributors edit them
 
 
 def forget_unfinished_runs(app):
