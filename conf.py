@@ -18,6 +18,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "sphinx_design",  # the dropdowns that hide the solutions of the exercises
     "myst_parser",
     "blitz_docs",
 ]
