@@ -7,7 +7,6 @@ Each tutorial executes once per test run: a module-scoped fixture runs it as
 import ast
 import contextlib
 import hashlib
-import inspect
 import io
 import os
 import pickle
@@ -253,7 +252,6 @@ def class_source(name, script):
 
 def test_classifier_trains_part_3s_lenet_unchanged(classifier):
     assert class_source("Net", "plot_4_classifier") == class_source("Net", "plot_3_neural_networks")
-    assert inspect.getsource(classifier["Net"]) == class_source("Net", "plot_3_neural_networks") + "\n"
     assert isinstance(classifier["optimizer"], torch.optim.SGD)
     assert classifier["optimizer"].defaults["momentum"] == 0.9
     assert isinstance(classifier["criterion"], torch.nn.CrossEntropyLoss)
