@@ -443,3 +443,18 @@ def test_landing_page_lists_every_imported_package_at_its_pinned_version():
     third_party = {distributions.get(m, m) for m in imported} - set(__import__("sys").stdlib_module_names)
     assert set(listed) == third_party
     assert all(pins[name] == version for name, version in listed.items())
+
+
+@pytest.mark.parametrize("language, label", [("en", "Solution"), ("zh_CN", "答案")])
+def test_solutions_are_hidden_in_details_on_every_page(site, language, label):
+    """Each solution is a native <details>: closed until the reader opens it, no JavaScript."""
+    from bs4 import BeautifulSoup
+
+    for script in SCRIPTS:
+        html = (site.html / language / "tutorials" / f"{script.stem}.html").read_text(encoding="utf-8")
+        details = BeautifulSoup(html, "html.parser").select("details")
+        assert len(details) == len(solutions(script)), script.stem
+        for detail in details:
+            assert detail.summary.get_text(strip=True) == label
+            assert not detail.has_attr("open")
+            assert detail.select_one("div.highlight-python pre")
