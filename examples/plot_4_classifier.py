@@ -125,7 +125,7 @@ print(f"{len(train_set)} training examples; the first has label {train_set[0][1]
 # batches. For training it shuffles them at every pass over the data (an
 # *epoch*), so that batches differ from one epoch to the next.
 
-train_loader = DataLoader(train_set, batch_size=64, shuffle=True)
+train_loader = DataLoader(train_set, batch_size=32, shuffle=True)
 test_loader = DataLoader(test_set, batch_size=500)
 
 batch_images, batch_labels = next(iter(train_loader))
