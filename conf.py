@@ -47,6 +47,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "sphinxext.opengraph",
+    "sphinx_design",  # the dropdowns that hide the solutions of the exercises
     "myst_parser",
     # Ours, in docs/_ext/:
     "site_languages",  # per-language settings and the links between languages

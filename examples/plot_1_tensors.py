@@ -3,8 +3,8 @@ Tensors
 =======
 
 Tensors are PyTorch's multi-dimensional arrays. They hold a model's inputs,
-its outputs and its parameters. They work much like NumPy's arrays, and in
-addition they can run on accelerators such as GPUs and they record the
+its outputs and its parameters. They work much like NumPy's arrays; in
+addition they can run on accelerators such as GPUs, and they can record the
 operations that autograd needs to compute gradients.
 
 **What you will learn**
@@ -104,9 +104,10 @@ def draw(ax, t, title):
 
 before = tensor.clone()
 tensor[:, 1] = 0
-fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.5))
+fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.5), layout="constrained")
 draw(left, before, "tensor")
 draw(right, tensor, "after tensor[:, 1] = 0")
+fig.suptitle("Assigning to a slice: the second column becomes 0")
 plt.show()
 print(tensor)
 
@@ -168,11 +169,12 @@ x.add_(5)
 print(x)
 
 # %%
-# In-place operations avoid a copy, but they can destroy values
-# that autograd needs. ``sigmoid`` keeps its output to compute its gradient;
-# changing that output in place makes the backward pass fail, because the
-# value it needs is gone. Prefer the out-of-place form (``y = y + 1``) when
-# the tensor takes part in a gradient computation.
+# In-place operations avoid a copy, but they can overwrite values that
+# autograd saved for the backward pass. ``sigmoid`` saves its output to
+# compute its gradient; after that output is changed in place, the backward
+# pass fails: autograd notices that the saved value was modified and
+# refuses to use it. Prefer the out-of-place form (``y = y + 1``) when the
+# tensor takes part in a gradient computation.
 
 w = torch.ones(3, requires_grad=True)
 y = w.sigmoid()
@@ -209,7 +211,8 @@ print(f"same memory: {t.data_ptr() == n.ctypes.data}")
 # Running on an accelerator
 # -------------------------
 #
-# Tensors are created on the CPU. When an accelerator (a CUDA or ROCm GPU,
+# Tensors are created on the CPU unless you ask for another ``device``.
+# When an accelerator (a CUDA or ROCm GPU,
 # Apple's MPS, ...) is available, ``.to()`` moves a tensor there; operations
 # then run on that device. The code below runs on either.
 
@@ -232,6 +235,55 @@ print(f"device: {tensor.device}")
 # * In-place operations (``add_``, ``copy_``) can break gradient
 #   computations.
 # * CPU tensors and NumPy arrays can share memory.
+#
+# Exercises
+# ---------
+#
+# 1. Add a tensor of shape (3,) to a tensor of shape (2, 3). What is the
+#    shape of the result, and what was added to each row?
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          m = torch.rand(2, 3)
+#          r = torch.tensor([10.0, 20.0, 30.0])
+#          total = m + r
+#          print(total.shape)
+#          print(torch.equal(total[1] - m[1], r))
+#
+#       Broadcasting repeats ``r`` along the missing first dimension: every
+#       row of ``m`` gets the same ``r``.
+#
+# 2. Compute ``a @ b`` without ``@``: with ``*``, a change of shape and a
+#    sum.
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          # element (i, k, j) is a[i, k] * b[k, j]; summing over k gives (a @ b)[i, j]
+#          by_hand = (a.unsqueeze(2) * b.unsqueeze(0)).sum(dim=1)
+#          print(by_hand)
+#          print(torch.equal(by_hand, a @ b))
+#
+# 3. ``w`` above requires gradients. What happens when you call
+#    ``w.numpy()``, and how do you get its values as an array?
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          try:
+#              w.numpy()
+#          except RuntimeError as error:
+#              print(error)
+#          array = w.detach().numpy()
+#          print(array)
+#
+#       NumPy cannot record operations for autograd, so PyTorch refuses.
+#       ``detach()`` gives a tensor outside the graph that shares ``w``'s
+#       memory, and its ``numpy()`` works.
 #
 # Next, :doc:`plot_2_autograd` shows how tensors record operations to
 # compute gradients.

@@ -46,6 +46,7 @@ and freeze part of a model to fine-tune the rest.
 
 import contextlib
 import io
+import math
 import socket
 
 import torch
@@ -78,27 +79,34 @@ model = load_resnet18()
 
 # %%
 # The input is a batch of one random image with 3 colour channels, 64 pixels
-# high and wide. The labels are random too: 1000 values, one per ImageNet
-# class.
+# high and wide. Its label is random too: the index of one of the 1000
+# ImageNet classes.
 
 data = torch.rand(1, 3, 64, 64, device=device)
-labels = torch.rand(1, 1000, device=device)
-print(f"data: {tuple(data.shape)}, labels: {tuple(labels.shape)}")
+labels = torch.randint(0, 1000, (1,), device=device)
+print(f"data: {tuple(data.shape)}, label: {labels.tolist()}")
 
 # %%
-# The forward pass runs the input through every layer of the model.
+# The forward pass runs the input through every layer of the model. The
+# prediction is one score for each of the 1000 classes.
 
 prediction = model(data)
 print(f"prediction: {tuple(prediction.shape)}")
 
 # %%
-# We reduce the error to a single number, the loss, and call ``.backward()``
-# on it. Autograd then computes the gradient of the loss with respect to
-# every parameter and stores it in that parameter's ``.grad`` attribute.
+# The loss measures the error of the prediction in a single number. For a
+# classifier the usual loss is the cross-entropy: the negative log of the
+# probability that the model gives the correct class. It is never negative,
+# and for a model that spreads its probability evenly over 1000 classes it
+# is :math:`\ln 1000 \approx 6.9`.
+#
+# We call ``.backward()`` on the loss. Autograd then computes the gradient of
+# the loss with respect to every parameter and stores it in that parameter's
+# ``.grad`` attribute.
 
-loss = (prediction - labels).sum()
+loss = torch.nn.functional.cross_entropy(prediction, labels)
 loss.backward()
-print(f"loss: {loss.item():.4f}")
+print(f"loss: {loss.item():.4f} (ln 1000 = {math.log(1000):.4f})")
 print(f"conv1.weight.grad: {tuple(model.conv1.weight.grad.shape)}")
 
 # %%
@@ -152,10 +160,18 @@ print(Q)
 #
 # ``Q`` is a vector with two elements, not a scalar, so ``Q.backward()``
 # needs to be told how much each element of ``Q`` counts. We pass that as the
-# ``gradient`` argument: a tensor of the same shape as ``Q`` holding the
-# gradient of ``Q`` with respect to itself, which is all ones.
+# ``gradient`` argument: a tensor :math:`\vec{v}` of the same shape as ``Q``.
+# Autograd then computes the gradients of the scalar
+# :math:`l = \sum_i v_i Q_i`, whose gradient with respect to ``Q`` is
+# :math:`\vec{v}` itself. With :math:`\vec{v}` all ones, :math:`l` is
+# ``Q.sum()``. (The gradient of ``Q`` with respect to itself is not a vector
+# of ones but the identity matrix: each element of ``Q`` depends on itself
+# alone.) We check both statements:
 
 external_grad = torch.tensor([1.0, 1.0])
+weighted_sum = (external_grad * Q).sum()
+print(f"dl/dQ: {torch.autograd.grad(weighted_sum, Q, retain_graph=True)[0]}")
+print(f"dQ/dQ:\n{torch.autograd.functional.jacobian(lambda q: q, Q.detach())}")
 Q.backward(gradient=external_grad)
 
 # %%
@@ -264,13 +280,21 @@ q_of(a3, b.detach()).backward(gradient=v)
 print(f"with v = {v.tolist()}: {torch.allclose(J_a.T @ v, a3.grad)}")
 
 # %%
+# The gradients are those of :math:`l = \sum_i v_i Q_i`: backward on that
+# scalar gives the same numbers.
+
+a4 = a.detach().clone().requires_grad_()
+(v * q_of(a4, b.detach())).sum().backward()
+print(f"same as (v * Q).sum().backward(): {torch.equal(a4.grad, a3.grad)}")
+
+# %%
 # Checking gradients numerically
 # ------------------------------
 #
 # :func:`torch.autograd.gradcheck` compares autograd's gradients with
-# gradients estimated by finite differences. It needs double precision
-# (``float64``) inputs, because single precision is too coarse for finite
-# differences.
+# gradients estimated by finite differences. Give it double precision
+# (``float64``) inputs: in single precision, the rounding errors of finite
+# differences are large enough to fail the check of a correct gradient.
 
 x = torch.randn(3, dtype=torch.float64, requires_grad=True)
 y = torch.randn(3, dtype=torch.float64, requires_grad=True)
@@ -299,9 +323,9 @@ print([(fn.name() if fn else None, index) for fn, index in mul.next_functions])
 # operation's gradient function in the DAG.
 #
 # The backward pass starts when ``.backward()`` is called on the root. Autograd
-# then computes the gradients from each ``grad_fn``, accumulates them in the
-# respective tensor's ``.grad`` attribute, and, using the chain rule,
-# propagates them all the way to the leaf tensors.
+# then computes the gradients from each ``grad_fn`` and, using the chain rule,
+# propagates them all the way to the leaf tensors, where it accumulates them
+# in their ``.grad`` attribute.
 #
 # The figure below is drawn from the live graph of ``Q``: we start at
 # ``Q.grad_fn`` and follow ``next_functions`` to the leaves. Arrows point in
@@ -349,7 +373,7 @@ for depth in sorted(rows):
         for i, node in enumerate(nodes):
             pos[node] = (x + 2.2 * (i - (len(nodes) - 1) / 2), -depth)
 
-fig, ax = plt.subplots(figsize=(7, 5))
+fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
 for source, target in dag.edges:
     ax.annotate(
         "", xy=pos[target], xytext=pos[source],
@@ -364,22 +388,28 @@ for node, (x, y) in pos.items():
 ax.set_xlim(-3, 3)
 ax.set_ylim(-max(rows) - 0.5, 1.5)
 ax.set_axis_off()
+ax.set_title("The graph autograd recorded for Q = 3a³ − b²")
 leaves = sorted(dag.nodes[node]["label"] for node, leaf in dag.nodes(data="leaf") if leaf)
 print(f"{dag.number_of_nodes()} nodes, leaves: {leaves}")
 plt.show()
 
 # %%
-# The graph is rebuilt from scratch on every forward pass: after
-# ``.backward()``, autograd frees the recorded graph (unless you pass
-# ``retain_graph=True``), and the next forward pass records a new one. This is
-# what lets you use ordinary Python control flow in a model: the shape, size
-# and operations can change from one iteration to the next. A second backward
-# pass through the freed graph of ``Q`` fails:
+# The figure was drawn after ``Q.backward()``: the ``grad_fn`` nodes are
+# still there. What ``.backward()`` frees (unless you pass
+# ``retain_graph=True``) are the intermediate values the nodes saved for the
+# backward pass, such as the ``a`` that :math:`\partial (a^3) / \partial a =
+# 3a^2` needs. So a second backward pass through ``Q`` fails:
 
+print(f"Q.grad_fn after backward: {Q.grad_fn.name()}")
 try:
     Q.backward(gradient=external_grad)
 except RuntimeError as error:
-    print(str(error).split(".")[0])
+    print(str(error).split(". ")[1])
+
+# %%
+# The graph is recorded anew on every forward pass. This is what lets you use
+# ordinary Python control flow in a model: the shape, size and operations can
+# change from one iteration to the next.
 
 # %%
 # Exclusion from the DAG
@@ -407,13 +437,22 @@ print(f"inside no_grad, x + z requires grad: {w.requires_grad}")
 
 # %%
 # ``torch.inference_mode()`` goes further: tensors created inside it are
-# marked as inference tensors, which autograd can never use, so PyTorch can
-# skip even more bookkeeping.
+# marked as inference tensors, and PyTorch skips even more bookkeeping for
+# them (no version counter, no view tracking). The price: an inference tensor
+# cannot be saved for backward. Adding it to a tensor that requires gradients
+# still works, because addition saves nothing; multiplying by it fails,
+# because the gradient of a product needs the other factor.
 
 with torch.inference_mode():
     w = x + z
 print(f"inside inference_mode, x + z requires grad: {w.requires_grad}")
 print(f"is an inference tensor: {w.is_inference()}")
+(w + z).sum().backward()
+print(f"backward through w + z works: {z.grad is not None}")
+try:
+    (w * z).sum().backward()
+except RuntimeError as error:
+    print(str(error).split(". ")[0])
 
 # %%
 # ``.detach()`` returns a tensor that shares the same data but is cut off
@@ -449,22 +488,64 @@ print(f"trainable parameters: {trainable}")
 # %%
 # We still register every parameter with the optimizer. Only ``fc`` has
 # gradients, so only ``fc`` is updated. Let us check by taking one step on a
-# random batch.
+# random batch. The helper compares the whole ``state_dict``, which holds the
+# parameters and also the *buffers*: tensors a module keeps that are not
+# trained by gradients.
 
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
-before = {name: p.detach().clone() for name, p in model.named_parameters()}
-
 images = torch.rand(4, 3, 64, 64, device=device)
 targets = torch.randint(0, 10, (4,), device=device)
-loss = torch.nn.functional.cross_entropy(model(images), targets)
-loss.backward()
-optimizer.step()
+parameter_names = {name for name, _ in model.named_parameters()}
 
-changed = [n for n, p in model.named_parameters() if not torch.equal(p, before[n])]
+
+def train_step(model):
+    """Take one step on the random batch; return the state_dict entries that changed."""
+    before = {name: t.clone() for name, t in model.state_dict().items()}
+    optimizer.zero_grad()
+    loss = torch.nn.functional.cross_entropy(model(images), targets)
+    loss.backward()
+    optimizer.step()
+    return [name for name, t in model.state_dict().items() if not torch.equal(t, before[name])]
+
+
+changed = train_step(model)
+changed_buffers = [name for name in changed if name not in parameter_names]
 frozen = [p for p in model.parameters() if not p.requires_grad]
-print(f"changed parameters: {changed}")
+print(f"model in training mode: {model.training}")
+print(f"changed parameters: {[name for name in changed if name in parameter_names]}")
 print(f"frozen parameters: {len(frozen)}, "
       f"with grad None: {sum(p.grad is None for p in frozen)}")
+print(f"changed buffers: {len(changed_buffers)}, for example {changed_buffers[:3]}")
+
+# %%
+# No frozen parameter moved, yet 60 buffers of the "frozen" backbone changed.
+# They belong to its 20 ``BatchNorm2d`` layers. In training mode, which is
+# where every model starts, batch normalisation normalises with the mean and
+# variance of the current batch and updates its running estimates of them
+# (``running_mean``, ``running_var`` and a counter). Those are buffers, not
+# parameters, so ``requires_grad = False`` does not stop them. The model
+# would later be evaluated with statistics of the new data, not the ones it
+# was pretrained with.
+#
+# To keep the backbone really fixed, put its batch normalisation layers in
+# evaluation mode: they then normalise with the stored statistics and leave
+# them alone. ``model.train()`` puts every layer back in training mode, so we
+# call it first and then switch the ``BatchNorm2d`` layers. (Some people keep
+# batch normalisation in training mode on purpose, to adapt the statistics to
+# data that differs a lot from ImageNet; then the backbone is not frozen, and
+# small batches give noisy statistics.)
+
+
+def freeze_batchnorm(model):
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.eval()
+
+
+model.train()
+freeze_batchnorm(model)
+changed = train_step(model)
+print(f"changed after freezing batch normalisation: {changed}")
 
 # %%
 # Recap
@@ -480,6 +561,56 @@ print(f"frozen parameters: {len(frozen)}, "
 # * ``requires_grad=False``, ``torch.no_grad()``, ``torch.inference_mode()``
 #   and ``.detach()`` keep tensors out of the graph; freezing parameters this
 #   way lets you fine-tune only part of a model.
+# * Freezing parameters does not freeze buffers: put batch normalisation in
+#   evaluation mode to keep a backbone fixed.
+#
+# Exercises
+# ---------
+#
+# 1. Use autograd to compute the derivative of :math:`f(x) = x^2 \sin x` at
+#    :math:`x = 1`, and compare it with the formula
+#    :math:`f'(x) = 2x \sin x + x^2 \cos x`.
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          x = torch.tensor(1.0, requires_grad=True)
+#          (x**2 * torch.sin(x)).backward()
+#          expected = 2 * x.detach() * torch.sin(x.detach()) + x.detach() ** 2 * torch.cos(x.detach())
+#          print(f"autograd: {x.grad:.6f}, formula: {expected:.6f}")
+#
+# 2. Compute :math:`Q` from fresh copies of ``a`` and ``b``, then call
+#    ``backward`` on it twice with ``retain_graph=True`` the first time. What
+#    is in ``.grad`` afterwards, and why?
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          a5 = a.detach().clone().requires_grad_()
+#          Q5 = q_of(a5, b.detach())
+#          Q5.backward(gradient=external_grad, retain_graph=True)
+#          Q5.backward(gradient=external_grad)
+#          print(a5.grad, 9 * a5.detach() ** 2)
+#
+#       Twice the gradient: the saved values survive the first pass, and
+#       ``backward`` adds to ``.grad`` instead of overwriting it.
+#
+# 3. Fine-tune more of ``resnet18``: freeze everything except its last block
+#    of layers, ``layer4``, and ``fc``. How many parameters will the
+#    optimizer train?
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          finetune = resnet18(weights=None, num_classes=10)
+#          for name, param in finetune.named_parameters():
+#              param.requires_grad = name.startswith(("layer4.", "fc."))
+#          trainable = sum(p.numel() for p in finetune.parameters() if p.requires_grad)
+#          total = sum(p.numel() for p in finetune.parameters())
+#          print(f"{trainable} of {total} parameters are trained")
 #
 # Next, :doc:`plot_3_neural_networks` builds a network with ``torch.nn`` and
 # trains it with these gradients.

@@ -89,14 +89,137 @@ print(f"{total} parameters in all")
 # The forward pass
 # ----------------
 #
-# The network expects a batch of images of 32×32 pixels with one channel.
-# ``torch.nn`` works on batches only, so even a single image has the shape
-# (1, 1, 32, 32): a batch of one. The output has one score for each of the
-# 10 classes.
+# The network expects images of 32×32 pixels with one channel, in a batch:
+# a tensor of shape (N, 1, 32, 32). Most ``torch.nn`` layers accept a single
+# image without the batch dimension as well; ``conv1`` turns a (1, 32, 32)
+# image into (6, 28, 28). Our ``forward`` is what needs the batch:
+# ``torch.flatten(x, 1)`` keeps dimension 0 and flattens the rest, because
+# dimension 0 is meant to be the batch. Without it, the 16 feature maps of
+# 5×5 would become 16 rows of 25 numbers, and ``fc1``, which expects 400,
+# refuses them.
 
-input = torch.randn(1, 1, 32, 32)
+image = torch.randn(1, 32, 32)
+print(f"conv1 on one image without a batch: {tuple(net.conv1(image).shape)}")
+try:
+    net(image)
+except RuntimeError as error:
+    print(f"net on the same image: {error}")
+
+# %%
+# So we give the network a batch of one, of shape (1, 1, 32, 32). The output
+# has one score for each of the 10 classes.
+
+input = image.unsqueeze(0)
 out = net(input)
+print(f"input: {tuple(input.shape)}, output: {tuple(out.shape)}")
 print(out)
+
+# %%
+# Where the 16 × 5 × 5 comes from
+# -------------------------------
+#
+# ``fc1`` takes ``16 * 5 * 5`` inputs. To see why, we record the shape of
+# the tensors that enter and leave each layer during a real forward pass:
+# a *forward hook* is a function that a module calls after its
+# ``forward``.
+
+shapes = {}
+
+
+def record_shapes(name):
+    def hook(module, inputs, output):
+        shapes[name] = (tuple(inputs[0].shape[1:]), tuple(output.shape[1:]))
+
+    return hook
+
+
+hooks = [layer.register_forward_hook(record_shapes(name)) for name, layer in net.named_children()]
+net(input)
+for hook in hooks:
+    hook.remove()
+for name, (shape_in, shape_out) in shapes.items():
+    print(f"{name}: {shape_in} -> {shape_out}")
+
+# %%
+# A convolution or pooling window of size :math:`K`, with padding :math:`P`
+# and stride :math:`S`, turns an input of width :math:`W` into an output of
+# width
+#
+# .. math::
+#
+#    \left\lfloor \frac{W - K + 2P}{S} \right\rfloor + 1
+#
+# (the same for the height). ``conv1`` and ``conv2`` have :math:`K = 5`,
+# :math:`P = 0`, :math:`S = 1`; ``max_pool2d(x, 2)`` has :math:`K = 2`,
+# :math:`S = 2`. We apply the rule layer by layer and compare each result
+# with the width that the hooks measured: the pooled widths are those that
+# enter the next layer.
+
+
+def output_size(width, kernel, padding, stride):
+    return (width - kernel + 2 * padding) // stride + 1
+
+
+steps = [
+    ("conv1", 5, 0, 1, shapes["conv1"][1][-1]),
+    ("pool", 2, 0, 2, shapes["conv2"][0][-1]),
+    ("conv2", 5, 0, 1, shapes["conv2"][1][-1]),
+    ("pool", 2, 0, 2, None),
+]
+width = shapes["conv1"][0][-1]
+for name, kernel, padding, stride, measured in steps:
+    new_width = output_size(width, kernel, padding, stride)
+    print(f"{name:5}: ({width} - {kernel} + 2*{padding}) // {stride} + 1 = {new_width:2}"
+          f"   measured: {measured if measured is not None else '(flattened for fc1)'}")
+    width = new_width
+channels = net.conv2.out_channels
+print(f"{channels} x {width} x {width} = {channels * width * width}, "
+      f"fc1 takes {shapes['fc1'][0][0]}")
+
+# %%
+# The figure is drawn from those measured shapes: each box is the tensor
+# for one image, each arrow the layers between two boxes. The last pooling
+# gives 16 × 5 × 5, which ``torch.flatten`` turns into the 400 numbers that
+# ``fc1`` takes.
+
+import matplotlib.pyplot as plt
+
+
+def shape_label(shape):
+    return " × ".join(str(size) for size in shape)
+
+
+tensors = [
+    shapes["conv1"][0], shapes["conv1"][1], shapes["conv2"][0], shapes["conv2"][1],
+    shapes["fc1"][0], shapes["fc1"][1], shapes["fc2"][1], shapes["fc3"][1],
+]
+arrows = ["conv1, ReLU", "max pool", "conv2, ReLU", "max pool,\nflatten", "fc1, ReLU",
+          "fc2, ReLU", "fc3"]
+# Two rows, the second read from right to left, so that no arrow crosses another.
+positions = [(0, 1), (1, 1), (2, 1), (3, 1), (3, 0), (2, 0), (1, 0), (0, 0)]
+
+fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+boxes = [
+    ax.text(x * 2.6, y * 1.8, shape_label(shape), ha="center", va="center", color="white",
+            fontsize=11, bbox=dict(boxstyle="round,pad=0.5", fc="tab:blue" if i == 0 else "0.3"))
+    for i, (shape, (x, y)) in enumerate(zip(tensors, positions))
+]
+for i, layers in enumerate(arrows):
+    (x0, y0), (x1, y1) = positions[i], positions[i + 1]
+    ax.annotate("", xy=(x1 * 2.6, y1 * 1.8), xytext=(x0 * 2.6, y0 * 1.8),
+                arrowprops=dict(arrowstyle="-|>", color="0.2", patchA=boxes[i],
+                                patchB=boxes[i + 1], shrinkA=4, shrinkB=4))
+    vertical = x0 == x1
+    ax.text((x0 + x1) * 1.3 + (0.15 if vertical else 0), (y0 + y1) * 0.9 + (0 if vertical else 0.3),
+            layers, ha="left" if vertical else "center", va="center" if vertical else "bottom",
+            fontsize=9)
+ax.text(0, 1.8 - 0.45, "input", ha="center", va="top", fontsize=9)
+ax.text(0, -0.45, "class scores", ha="center", va="top", fontsize=9)
+ax.set_xlim(-1.2, 9)
+ax.set_ylim(-0.9, 2.4)
+ax.set_axis_off()
+ax.set_title("LeNet: the shape of one image's tensor after each layer")
+plt.show()
 
 # %%
 # The loss function
@@ -192,11 +315,12 @@ print(f"loss at step 1: {losses[0]:.4f}, at step 20: {losses[-1]:.4f}")
 
 import matplotlib.pyplot as plt
 
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 ax.plot(range(1, len(losses) + 1), losses, marker="o")
 ax.set_xlabel("step")
 ax.set_ylabel("MSE loss")
 ax.set_xticks(range(0, len(losses) + 1, 5))
+ax.set_title("The loss at each step of SGD")
 plt.show()
 print(f"decreased at every step: {all(b < a for a, b in zip(losses, losses[1:]))}")
 
@@ -210,6 +334,67 @@ print(f"decreased at every step: {all(b < a for a, b in zip(losses, losses[1:]))
 #   number; its ``grad_fn`` leads back through the whole network.
 # * Zero the gradients, call ``backward()``, then update: by hand inside
 #   ``torch.no_grad()``, or with an optimizer's ``step()``.
+# * The rule :math:`\lfloor (W - K + 2P) / S \rfloor + 1` gives the width
+#   after each convolution or pooling layer: that is where ``16 * 5 * 5``
+#   comes from.
+#
+# Exercises
+# ---------
+#
+# 1. Widen the network, as the official blitz suggests: give ``conv1`` 12
+#    output channels and ``conv2`` 32. Which other layer must change?
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          class WideNet(Net):
+#              def __init__(self):
+#                  super().__init__()
+#                  self.conv1 = nn.Conv2d(1, 12, 5)
+#                  self.conv2 = nn.Conv2d(12, 32, 5)
+#                  self.fc1 = nn.Linear(32 * 5 * 5, 120)
+#
+#
+#          wide = WideNet()
+#          print(wide(input).shape)
+#
+#       ``conv2`` takes as many channels as ``conv1`` makes, and ``fc1`` takes
+#       32 × 5 × 5 = 800 inputs. ``forward`` does not change.
+#
+# 2. MNIST digits are 28×28. With what padding does ``conv1`` keep a 28×28
+#    image at 28×28, so that the rest of the network sees the same sizes as
+#    for a 32×32 image? Check with ``output_size`` and with a real layer.
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          print(output_size(28, 5, 2, 1))
+#          padded = nn.Conv2d(1, 6, 5, padding=2)(torch.randn(1, 1, 28, 28))
+#          print(padded.shape)
+#
+#       :math:`(28 - 5 + 2 \cdot 2) / 1 + 1 = 28`: ``padding=2``. Part 4
+#       pads the images instead, so that LeNet stays unchanged.
+#
+# 3. Train a fresh ``Net`` for 20 steps with ``torch.optim.Adam`` and a
+#    learning rate of 0.001, on the same input and target. Does the loss go
+#    down?
+#
+#    .. dropdown:: Solution
+#
+#       .. code-block:: python
+#
+#          adam_net = Net()
+#          adam = torch.optim.Adam(adam_net.parameters(), lr=0.001)
+#          adam_losses = []
+#          for _ in range(20):
+#              adam.zero_grad()
+#              loss = criterion(adam_net(input), target)
+#              loss.backward()
+#              adam.step()
+#              adam_losses.append(loss.item())
+#          print(f"loss at step 1: {adam_losses[0]:.4f}, at step 20: {adam_losses[-1]:.4f}")
 #
 # Next, :doc:`plot_4_classifier` trains a network on real images.
 #
