@@ -10,6 +10,12 @@ the alt text is a message of the page's own catalog (``nox -s catalogs``
 adds it beside the page's other messages) and the zh build uses its
 translation. sphinx-gallery's HTML and LaTeX writers render the node as
 before.
+
+sphinx-gallery joins a figure's suptitle and every panel's title into the
+alt text; panel titles such as the digits under eight images are data, and
+would make the message change with every training run. A figure with a
+suptitle is named by it alone (sphinx-gallery has no setting for this, so
+its private ``_matplotlib_fig_titles`` is wrapped).
 """
 
 from sphinx import addnodes
@@ -52,8 +58,21 @@ class FigureAltTextsAreMessages(SphinxTransform):
             node.replace_self(figure)
 
 
+def name_figures_by_their_suptitle():
+    from sphinx_gallery import scrapers
+
+    all_titles = scrapers._matplotlib_fig_titles
+
+    def figure_title(fig):
+        suptitle = getattr(fig, "_suptitle", None)
+        return suptitle.get_text() if suptitle is not None and suptitle.get_text() else all_titles(fig)
+
+    scrapers._matplotlib_fig_titles = figure_title
+
+
 def setup(app):
     app.setup_extension("sphinx_gallery.gen_gallery")
+    name_figures_by_their_suptitle()
     app.add_node(
         translatable_imgsg,
         html=(visit_imgsg_html, depart_imgsg_html),
