@@ -12,7 +12,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from build_site import LANGUAGES, TRANSLATIONS, catalog_checks  # noqa: E402
 from clean_copy import clean_copy  # noqa: E402
-from site_languages import language_tag  # noqa: E402, F401  (build_site puts docs/_ext on the path)
+from site_languages import language_tag  # noqa: E402, F401  (for the tests; build_site puts docs/_ext on the path)
 
 SOURCE = LANGUAGES[0]
 # The address the test builds are published at; canonical links, hreflang, sitemap and 404 use it.
@@ -59,3 +59,15 @@ def run_tool(root, script, *args, env=None, timeout=1800):
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, **(env or {})}, timeout=timeout,
     )
+
+
+def require_browser():
+    """Skip the calling test module without Chromium and axe-core, except in CI, where .ci/run installs both."""
+    import pytest
+
+    if not (Path(CHROMIUM).exists() and AXE.exists()):
+        reason = "needs Debian's chromium and `npm ci` (axe-core); .ci/run installs both"
+        if os.environ.get("CI"):
+            raise RuntimeError(reason)
+        pytest.skip(reason, allow_module_level=True)
+    pytest.importorskip("playwright.sync_api")

@@ -3,23 +3,14 @@
 The ``server``, ``browser`` and ``visit`` fixtures are in conftest.py.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
-from site_facts import AXE, CHROMIUM, LANGUAGES, PAGES, SOURCE, TRANSLATIONS, language_tag
+from site_facts import AXE, LANGUAGES, PAGES, SOURCE, TRANSLATIONS, language_tag, require_browser
 
 PAGE_URLS = [f"{language}/{name}" for language in LANGUAGES for name in PAGES]
 ZH = TRANSLATIONS[0]
 
-if not (Path(CHROMIUM).exists() and AXE.exists()):
-    reason = "needs Debian's chromium and `npm ci` (axe-core); .ci/run installs both"
-    if os.environ.get("CI"):
-        raise RuntimeError(reason)
-    pytest.skip(reason, allow_module_level=True)
-
-pytest.importorskip("playwright.sync_api")
+require_browser()
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ import subprocess
 
 import pytest
 
-from site_facts import PARTS, SOURCE, TRANSLATIONS
-from test_browser import browser, server, visit  # noqa: F401  (fixtures: Chromium and the built site)
+from site_facts import PARTS, SOURCE, TRANSLATIONS, require_browser
+
+require_browser()
 
 ZH = TRANSLATIONS[0]
 Image = pytest.importorskip("PIL.Image")
@@ -27,14 +28,14 @@ def luminance(png):
 
 
 @pytest.mark.parametrize("path", PARTS)
-def test_figures_do_not_glare_in_the_dark_theme(visit, path):  # noqa: F811
+def test_figures_do_not_glare_in_the_dark_theme(visit, path):
     shots = {}
     for scheme in ("light", "dark"):
         page = visit(color_scheme=scheme, viewport={"width": 1200, "height": 900}).open(f"{ZH}/{path}")
         figure = page.locator("img.sphx-glr-single-img, img.sphx-glr-multi-img").first
         figure.scroll_into_view_if_needed()
         shots[scheme] = luminance(figure.screenshot())
-    (light, light_spread), (dark, dark_spread) = shots["light"], shots["dark"]
+    (light, _), (dark, dark_spread) = shots["light"], shots["dark"]
     assert dark <= 0.9 * light, f"the figure is as bright on the dark page ({dark:.2f}) as on the light one ({light:.2f})"
     assert dark_spread >= 0.5, f"the dimmed figure lost its contrast ({dark_spread:.2f})"
 
@@ -62,7 +63,7 @@ TITLE_WORD_BREAK = """selector => {
 
 @pytest.mark.skipif(not has_chinese_font() and not os.environ.get("CI"), reason="needs a Chinese font (fonts-wqy-microhei); .ci/run installs it")
 @pytest.mark.parametrize("width", [390, 1000, 1050, 1100])
-def test_site_title_breaks_between_words(visit, width):  # noqa: F811
+def test_site_title_breaks_between_words(visit, width):
     """The Chinese title wraps at a space or after punctuation, never inside 深度学习."""
     page = visit(viewport={"width": width, "height": 800}).open(f"{ZH}/index.html")
     seen = 0
@@ -78,7 +79,7 @@ def test_site_title_breaks_between_words(visit, width):  # noqa: F811
 
 
 @pytest.mark.parametrize("language", [SOURCE, ZH])
-def test_links_do_not_repeat_the_words_before_them(visit, language):  # noqa: F811
+def test_links_do_not_repeat_the_words_before_them(visit, language):
     """如果想参与翻译，请阅读参与翻译: a link's text is not already in its sentence."""
     page = visit().open(f"{language}/index.html")
     repeats = page.eval_on_selector_all(

@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 import pytest
 
-from site_facts import ROOT, SOURCE, TRANSLATIONS
-from test_browser import browser, server, visit  # noqa: F401  (fixtures: Chromium and the built site)
+from site_facts import ROOT, SOURCE, TRANSLATIONS, require_browser
+
+require_browser()
 
 QUERIES = tomllib.loads((ROOT / "tests" / "search_queries.toml").read_text(encoding="utf-8"))
 ZH = TRANSLATIONS[0]
@@ -32,7 +33,7 @@ def search(page, language, query):
     return pages
 
 
-def searcher(visit, server):  # noqa: F811
+def searcher(visit, server):
     tab = visit()
     tab.page.context.blitz_server = server
     return tab
@@ -43,7 +44,7 @@ def test_the_query_set_covers_both_languages():
 
 
 @pytest.mark.parametrize("language", [ZH, SOURCE])
-def test_search_puts_the_teaching_page_first(visit, server, language):  # noqa: F811
+def test_search_puts_the_teaching_page_first(visit, server, language):
     tab = searcher(visit, server)
     queries = QUERIES[language]
     not_first, not_in_top_five = [], []
@@ -59,7 +60,7 @@ def test_search_puts_the_teaching_page_first(visit, server, language):  # noqa: 
     assert not tab.errors and not tab.outside
 
 
-def test_chinese_search_page_speaks_chinese(visit, server):  # noqa: F811
+def test_chinese_search_page_speaks_chinese(visit, server):
     tab = searcher(visit, server)
     page = tab.page
     search(page, ZH, "雅可比")
@@ -72,7 +73,7 @@ def test_chinese_search_page_speaks_chinese(visit, server):  # noqa: F811
 
 
 @pytest.mark.parametrize(("language", "query"), [(ZH, "雅可比"), (SOURCE, "Jacobian")])
-def test_snippets_come_from_the_prose(visit, server, language, query):  # noqa: F811
+def test_snippets_come_from_the_prose(visit, server, language, query):
     """Not the language links, the download note or a formula's TeX."""
     tab = searcher(visit, server)
     page = tab.page

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
 from site_facts import (
-    LANGUAGES, PAGES, PARTS, SITE_URL, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, catalogs, glossary,
+    LANGUAGES, PAGES, PARTS, SITE_URL, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, glossary,
     language_tag,
 )
 

@@ -17,7 +17,6 @@ markup to Chinese go (outside formulas), and bold text that CommonMark would
 not close (``**预备知识：**Python``) is written as HTML.
 """
 
-import hashlib
 import io
 import json
 import re

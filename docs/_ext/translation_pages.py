@@ -9,7 +9,6 @@ not messages, and their labels come from the theme catalog (sphinx.po).
 """
 
 from html import escape
-from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
