@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "docs" / "_ext"))
 
 project = "Blitz"
 author = "the Blitz contributors"
 language = "en"
 
 extensions = [
-    "sphinx.ext.mathjax",
+    "katex_local",  # docs/_ext: formulas rendered at build time, no math JavaScript
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
@@ -62,8 +63,9 @@ blitz_languages = {"en": "English", "zh_CN": "简体中文"}
 # hreflang alternates and sitemap.xml use it. Publishing sets BLITZ_SITE_URL.
 blitz_site_url = os.environ.get("BLITZ_SITE_URL", "http://localhost:8000/")
 
-# Formulas render with the MathJax copy in docs/_static, not a CDN.
-mathjax_path = "mathjax/tex-svg.js"
+# Formulas become HTML and MathML at build time (node and npm's katex, pinned in package.json).
+katex_prerender = True
+katex_js_path = str(Path(__file__).resolve().parent / "node_modules" / "katex" / "dist" / "katex.min.js")
 
 html_sidebars = {
     "**": [
