@@ -17,6 +17,7 @@ language = "en"
 
 extensions = [
     "katex_local",  # docs/_ext: formulas rendered at build time, no math JavaScript
+    "image_sizes",  # docs/_ext: width and height on every image
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
@@ -39,6 +40,7 @@ html_static_path = ["docs/_static"]
 html_css_files = ["blitz.css"]
 html_js_files = ["blitz.js"]
 html_theme = "furo"
+html_favicon = "docs/_static/favicon.svg"
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
@@ -97,4 +99,6 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "reset_modules": ("matplotlib", "blitz_docs.record_execution"),
+    # The landing page shows thumbnails 126 px wide: about twice that serves sharp screens.
+    "thumbnail_size": (250, 175),
 }

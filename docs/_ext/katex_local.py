@@ -60,8 +60,22 @@ def stylesheets_only_where_formulas_are(app, pagename, templatename, context, do
         context["css_files"] = [css for css in context["css_files"] if str(css.filename) not in ours]
 
 
+def start_render_server_reliably():
+    """Start KaTeX's render server over loopback TCP, which waits until node listens.
+
+    sphinxcontrib-katex 0.9.11 connects to its Unix socket once, as soon as the
+    socket file exists; node creates the file a moment before it listens, so
+    on a busy machine the build fails with "Connection refused". Its TCP start
+    (the one it uses on Windows) retries until the server is up.
+    """
+    from sphinxcontrib.katex import KaTeXServer
+
+    KaTeXServer.start_server_process = KaTeXServer.start_network_socket
+
+
 def setup(app):
     app.setup_extension("sphinxcontrib.katex")
+    start_render_server_reliably()
     app.connect("config-inited", use_local_stylesheet)
     app.connect("html-page-context", report_unrendered_formulas)
     app.connect("html-page-context", stylesheets_only_where_formulas_are)
