@@ -306,6 +306,9 @@ def test_language_links_are_large_enough_to_tap(visit, width):
     boxes = [link.bounding_box() for link in links if link.is_visible()]
     assert len(boxes) == 2
     assert all(box["height"] >= 24 and box["width"] >= 24 for box in boxes), boxes
+    if width == 1440:  # "On this page" is shown beside the text
+        toc = [link.bounding_box() for link in page.locator(".toc-tree a").all() if link.is_visible()]
+        assert toc and all(box["height"] >= 24 and box["width"] >= 24 for box in toc), toc
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
