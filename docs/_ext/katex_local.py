@@ -9,6 +9,9 @@ fails the build on a formula that KaTeX could not render.
 
 import re
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 from sphinx.errors import ConfigError
@@ -61,16 +64,35 @@ def stylesheets_only_where_formulas_are(app, pagename, templatename, context, do
 
 
 def start_render_server_reliably():
-    """Start KaTeX's render server over loopback TCP, which waits until node listens.
+    """Retry the connection to KaTeX's render server until node listens.
 
-    sphinxcontrib-katex 0.9.11 connects to its Unix socket once, as soon as the
-    socket file exists; node creates the file a moment before it listens, so
-    on a busy machine the build fails with "Connection refused". Its TCP start
-    (the one it uses on Windows) retries until the server is up.
+    sphinxcontrib-katex 0.9.11 connects to the server's Unix socket once, as
+    soon as the socket file exists; node creates the file a moment before it
+    listens, so on a busy machine the build failed with "Connection refused"
+    and left node running. This start retries until the startup timeout and
+    stops node when it gives up. (Its TCP start would retry too, but needs a
+    loopback interface, which a build without any network may lack.)
     """
-    from sphinxcontrib.katex import KaTeXServer
+    from sphinxcontrib import katex
 
-    KaTeXServer.start_server_process = KaTeXServer.start_network_socket
+    def start_server_process(cls, rundir, timeout):
+        socket_path = rundir / "katex.sock"
+        process = subprocess.Popen(cls.build_command(socket=socket_path), stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, cwd=rundir)
+        deadline = time.monotonic() + timeout
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(str(socket_path))
+                return process, sock
+            except (FileNotFoundError, ConnectionRefusedError):
+                sock.close()
+                if time.monotonic() > deadline or process.poll() is not None:
+                    process.kill()
+                    raise cls.timeout_error(timeout) from None
+                time.sleep(0.01)
+
+    katex.KaTeXServer.start_server_process = classmethod(start_server_process)
 
 
 def setup(app):
