@@ -43,13 +43,14 @@ blitz_site_url = os.environ.get("BLITZ_SITE_URL", "")
 blitz_repository_url = os.environ.get("BLITZ_REPOSITORY_URL", "")
 
 extensions = [
-    "sphinx.ext.mathjax",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "sphinxext.opengraph",
     "sphinx_design",  # the dropdowns that hide the solutions of the exercises
     "myst_parser",
     # Ours, in docs/_ext/:
+    "katex_local",  # formulas rendered at build time, no math JavaScript
+    "image_sizes",  # width and height on every image
     "site_languages",  # per-language settings and the links between languages
     "catalog_checks",  # refuse a broken catalog before anything is built
     "untranslated_math",  # display formulas are not messages
@@ -84,11 +85,16 @@ gettext_location = True
 html_css_files = ["blitz.css"]
 html_js_files = ["blitz.js"]
 html_theme = "furo"
+html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
 html_use_index = False  # the tutorials define no index entries
+
+# Formulas become HTML and MathML at build time (node and npm's katex, pinned in package.json).
+katex_prerender = True
+katex_js_path = str(ROOT / "node_modules" / "katex" / "dist" / "katex.min.js")
 
 html_sidebars = {
     "**": [
@@ -100,9 +106,6 @@ html_sidebars = {
         "sidebar/scroll-end.html",
     ]
 }
-
-# Formulas render with the MathJax copy in docs/_static, not a CDN.
-mathjax_path = "mathjax/tex-svg.js"
 
 copybutton_exclude = ".linenos, .gp, .go"
 
@@ -128,6 +131,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "reset_modules": ("matplotlib", "tutorial_runs.on_each_run", "built_with.record_versions"),
     "reset_modules_order": "both",  # tutorial_runs starts and stops its clock around each run
+    # The landing page shows thumbnails 126 px wide: about twice that serves sharp screens.
+    "thumbnail_size": (250, 175),
 }
 # Seconds a tutorial may run before the build stops it and names the line it was at.
 blitz_tutorial_time_limit = 300

@@ -39,10 +39,18 @@ def shared_env(session):
     session.env["VIRTUAL_ENV"] = str(ENV)
 
 
+def npm_packages(session):
+    """Install package-lock.json's npm packages (KaTeX, axe-core, Lighthouse) when it changed."""
+    installed = ROOT / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (ROOT / "package-lock.json").stat().st_mtime:
+        session.run("npm", "ci", "--silent", "--no-audit", "--no-fund", external=True)
+
+
 @nox.session(default=False)
 def docs(session):
     """Build the site in English and Chinese into _build/html (extra args go to sphinx-build)."""
     shared_env(session)
+    npm_packages(session)  # the build renders formulas with node and KaTeX
     session.run(PYTHON, "tools/build_site.py", *session.posargs)
     session.run(PYTHON, "tools/check_built.py")
     index = (ROOT / "_build" / "html" / "index.html").as_uri()
@@ -77,8 +85,7 @@ def serve(session):
 def tests(session):
     """Run the test suite: tutorials standalone, real builds, catalogs, the site in Chromium."""
     shared_env(session)
-    if shutil.which("npm") and not (ROOT / "node_modules" / "axe-core").exists():
-        session.run("npm", "ci", "--silent", "--no-audit", "--no-fund", external=True)
+    npm_packages(session)
     session.run(PYTHON, "-m", "pytest", *session.posargs)
 
 
@@ -102,3 +109,12 @@ def bench(session):
     """Time clean, no-op and one-edit builds in fresh copies; print figures and targets."""
     shared_env(session)
     session.run(PYTHON, "tools/bench.py", *session.posargs)
+
+
+@nox.session(default=False)
+def lighthouse(session):
+    """Build the site, then print Lighthouse's scores per page type, language and device (a benchmark)."""
+    shared_env(session)
+    npm_packages(session)
+    session.run(PYTHON, "tools/build_site.py")
+    session.run(PYTHON, "tools/lighthouse.py", *session.posargs)

@@ -60,8 +60,15 @@ def test_search_finds_the_autograd_tutorial(visit, language, query):
 def test_dag_figure_and_math_render(visit, language):
     tab = visit()
     page = tab.open(f"{language}/tutorials/plot_2_autograd.html")
-    page.wait_for_function("document.querySelectorAll('mjx-container svg').length >= 10", timeout=20000)
-    assert page.locator("mjx-merror, [data-mjx-error]").count() == 0
+    # Formulas are in the page as written, before any script runs, in KaTeX's fonts.
+    assert page.locator(".math .katex-html").count() >= 10
+    assert page.locator(".katex-error").count() == 0
+    loaded = page.evaluate(
+        "document.fonts.ready.then(fonts => [...fonts].filter(f => f.status === 'loaded').map(f => f.family))"
+    )
+    assert "KaTeX_Main" in loaded and "KaTeX_Math" in loaded
+    scripts = page.evaluate("[...document.scripts].map(s => s.src)")
+    assert not [src for src in scripts if "math" in src.lower() or "katex" in src.lower()]
     width = page.eval_on_selector("img[src*='sphx_glr_plot_2_autograd_001']", "img => img.naturalWidth")
     assert width > 300
     assert not tab.errors and not tab.outside
@@ -93,3 +100,189 @@ def test_no_serious_accessibility_violations(visit, path):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+# --- Fast and accessible on a phone (issue 14) ---
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1440, "height": 900}}
+WIDTHS = {390: PHONE, 1440: DESKTOP}
+PAGE_WEIGHT_LIMIT = 400_000  # bytes transferred before images, gzipped
+
+
+@pytest.fixture(scope="module")
+def gzip_server(site):
+    """The site served gzipped, as a static host serves it (for transfer sizes)."""
+    from lighthouse import serve
+
+    httpd = serve(site.html)
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+
+
+def with_theme(tab, theme):
+    """furo reads the reader's choice from localStorage before it paints."""
+    tab.context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+    return tab
+
+
+def tab_through(page, stops):
+    """Press Tab ``stops`` times; yield a description of each focused element."""
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        yield page.evaluate("""() => {
+            const el = document.activeElement;
+            return {
+                name: el.outerHTML.slice(0, 120),
+                inDrawer: !!el.closest('.sidebar-drawer, .toc-drawer'),
+                body: el === document.body,
+            };
+        }""")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGE_URLS)
+def test_no_accessibility_violations_of_any_impact(visit, path, theme, width):
+    tab = with_theme(visit(**WIDTHS[width]), theme)
+    page = tab.open(path)
+    assert page.evaluate("document.body.dataset.theme") == theme
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run()).violations")
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_phone_drawer_opens_by_keyboard_and_hides_its_links_when_closed(visit, language):
+    page = visit(**PHONE).open(f"{language}/tutorials/plot_2_autograd.html")
+    drawer = page.locator(".sidebar-drawer")
+    stops = list(tab_through(page, 40))
+    assert not [s["name"] for s in stops if s["inDrawer"]], "a closed drawer's link took focus"
+    button = page.locator(".nav-overlay-icon [role=button]")
+    assert button.get_attribute("aria-expanded") == "false"
+    expected_name = "菜单" if language == "zh_CN" else "Menu"
+    assert page.get_by_role("button", name=expected_name).count() == 1
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    page.wait_for_function("document.querySelector('.sidebar-drawer').getBoundingClientRect().left >= 0")
+    assert page.evaluate("!!document.activeElement.closest('.sidebar-drawer')"), "focus did not enter the drawer"
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.sidebar-drawer')")
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("!!document.activeElement.closest('.nav-overlay-icon')")
+    page.wait_for_function("document.querySelector('.sidebar-drawer').getBoundingClientRect().right <= 0")
+    assert drawer.evaluate("el => getComputedStyle(el).visibility") == "hidden"
+
+
+FOCUS_SHOWN = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+        || style.boxShadow !== 'none';
+    const onScreen = box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+        && box.top < innerHeight && box.left < innerWidth;
+    return ring && onScreen && el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", ["en/tutorials/plot_1_tensors.html", "zh_CN/index.html", "en/search.html"])
+def test_focus_is_always_visible(visit, path, width):
+    page = visit(**WIDTHS[width]).open(path)
+    hidden = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break  # past the last stop
+        if not page.evaluate(FOCUS_SHOWN):
+            page.wait_for_timeout(400)  # let transitions (skip link, copy button) finish
+            if not page.evaluate(FOCUS_SHOWN):
+                hidden.append(page.evaluate("document.activeElement.outerHTML.slice(0, 120)"))
+    assert hidden == []
+
+
+def test_copy_button_shows_when_focused(visit):
+    page = visit(**DESKTOP).open("en/tutorials/plot_1_tensors.html")
+    button = page.locator("button.copybtn").first
+    button.focus()
+    page.wait_for_function("getComputedStyle(document.activeElement).opacity === '1'")
+    assert button.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_language_links_are_large_enough_to_tap(visit, width):
+    page = visit(**WIDTHS[width]).open("zh_CN/tutorials/plot_2_autograd.html")
+    links = page.locator(".language-switch a").all()
+    boxes = [link.bounding_box() for link in links if link.is_visible()]
+    assert len(boxes) == 2
+    assert all(box["height"] >= 24 and box["width"] >= 24 for box in boxes), boxes
+    if width == 1440:  # "On this page" is shown beside the text
+        toc = [link.bounding_box() for link in page.locator(".toc-tree a").all() if link.is_visible()]
+        assert toc and all(box["height"] >= 24 and box["width"] >= 24 for box in toc), toc
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_landmarks_are_named_and_search_has_a_heading(visit, language):
+    page = visit(**DESKTOP).open(f"{language}/search.html")
+    assert page.locator("h1").count() == 1
+    names = page.locator("aside").evaluate_all("asides => asides.map(a => a.getAttribute('aria-label'))")
+    assert len(names) == 2 and all(names) and len(set(names)) == 2
+
+
+def test_favicon_is_served_from_the_site(visit, server):
+    page = visit().open("zh_CN/tutorials/plot_4_classifier.html")
+    href = page.eval_on_selector("link[rel~=icon]", "link => link.href")
+    assert href.startswith(server)
+    response = page.request.get(href)
+    assert response.ok and "svg" in response.headers["content-type"]
+
+
+def test_print_hides_navigation_and_wraps_code(visit):
+    page = visit(**PHONE).open("en/tutorials/plot_4_classifier.html")
+    overflowing = "[...document.querySelectorAll('pre')].filter(p => p.scrollWidth > p.clientWidth + 1).length"
+    assert page.evaluate(overflowing) > 0, "no long code line: this test would prove nothing"
+    page.emulate_media(media="print")
+    assert page.evaluate(overflowing) == 0
+    for selector in (".skip-to-content", ".language-switch"):
+        shown = page.locator(selector).evaluate_all("els => els.filter(e => getComputedStyle(e).display !== 'none')")
+        assert shown == [], selector
+
+
+@pytest.mark.parametrize(("width", "sharpness"), [(390, 3), (1440, 2)])
+@pytest.mark.parametrize("path", ["en/index.html", "zh_CN/tutorials/plot_4_classifier.html"])
+def test_images_are_sized_and_no_larger_than_shown(visit, path, width, sharpness):
+    page = visit(**WIDTHS[width]).open(path)
+    images = page.locator("article img").evaluate_all(
+        "imgs => imgs.map(i => [i.getAttribute('width'), i.getAttribute('height'), i.naturalWidth, i.width])"
+    )
+    assert images
+    for width_attr, height_attr, natural, shown in images:
+        assert width_attr and height_attr, "an image without width and height"
+        assert natural <= sharpness * shown, f"{natural} px wide, shown at {shown} px"
+
+
+@pytest.mark.parametrize("path", PAGE_URLS)
+def test_page_weight_before_images(browser, gzip_server, path):
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.goto(gzip_server + path, wait_until="networkidle")
+        transferred = page.evaluate("""() => {
+            const entries = [...performance.getEntriesByType('navigation'),
+                             ...performance.getEntriesByType('resource')];
+            return entries
+                .filter(e => e.initiatorType !== 'img' && !/\\.(png|jpe?g|gif|webp|avif|svg)(\\?|$)/.test(e.name))
+                .reduce((sum, e) => sum + e.transferSize, 0);
+        }""")
+        encoding = page.evaluate("fetch(location.href).then(r => r.headers.get('content-encoding'))")
+    finally:
+        context.close()
+    assert encoding == "gzip"
+    assert 0 < transferred <= PAGE_WEIGHT_LIMIT

@@ -338,3 +338,32 @@ def test_pages_load_nothing_from_other_hosts(site, language):
                 if tag == "link" and set(element.get("rel", [])) & {"alternate", "canonical"}:
                     continue
                 assert "//" not in url, f"{html.relative_to(site.html)} loads {url}"
+
+
+def source_formulas(script):
+    """The LaTeX of every :math: role and ``.. math::`` block in a tutorial's text cells."""
+    _, blocks = split_code_and_text_blocks(str(script))
+    formulas = []
+    for text in (b.content for b in blocks if b.type == "text"):
+        formulas += re.findall(r":math:`([^`]+)`", text)
+        for body in re.findall(r"^\.\. math::\n((?:\n|[ \t]+.*\n?)+)", text, re.M):
+            formulas += [part for part in re.split(r"\n\s*\n", body) if part.strip()]
+    return formulas
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("name", PARTS)
+def test_every_formula_is_rendered_at_build_time(site, language, name):
+    def squeeze(latex):
+        return re.sub(r"\s+", "", latex)
+
+    script = site.root / "examples" / Path(name).with_suffix(".py").name
+    soup = page(site, language, name)
+    rendered = [
+        squeeze(math.select_one("annotation[encoding='application/x-tex']").get_text())
+        for math in soup.select("span.math, div.math")
+    ]
+    assert sorted(rendered) == sorted(squeeze(f) for f in source_formulas(script))
+    assert not soup.select(".katex-error"), "KaTeX could not render a formula"
+    assert not soup.select("script[src*=math], script[src*=katex]"), "a page loads math JavaScript"
+    assert (soup.select_one("link[href$='katex/katex.min.css']") is not None) == bool(rendered)

@@ -1,7 +1,8 @@
 """Copy the repository as a fresh clone would have it, plus uncommitted work.
 
 No environments, no builds, no executed tutorials: what the tests and the
-benchmark start from.
+benchmark start from. The npm packages (``node_modules``, KaTeX for the build)
+are linked, not copied, as the shared Python environment is used in place.
 """
 
 import shutil
@@ -22,4 +23,6 @@ def clean_copy(destination):
             target = Path(destination) / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    if (ROOT / "node_modules").is_dir():
+        (Path(destination) / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return Path(destination)

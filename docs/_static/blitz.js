@@ -5,3 +5,37 @@ document.addEventListener("click", (event) => {
     link.href = link.href.split("#")[0] + location.hash;
   }
 });
+
+// furo opens its drawers with labels of hidden checkboxes, which a keyboard
+// cannot reach (and a label may not take the button role). Make the icon in
+// each label a button: focusable, named, with its state, opened by Enter or
+// Space; Escape closes an open drawer.
+const drawerButtons = [];
+for (const label of document.querySelectorAll(".nav-overlay-icon, .toc-overlay-icon")) {
+  const box = document.getElementById(label.htmlFor);
+  const button = label.querySelector(".icon");
+  const title = document.querySelector(`${button.querySelector("use").getAttribute("href")} title`);
+  button.tabIndex = 0;
+  button.setAttribute("role", "button");
+  button.setAttribute("aria-label", title ? title.textContent : box.getAttribute("aria-label"));
+  const showState = () => button.setAttribute("aria-expanded", box.checked);
+  showState();
+  box.addEventListener("change", showState);
+  button.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    box.click();
+    const drawer = document.querySelector(box.id === "__toc" ? ".toc-drawer" : ".sidebar-drawer");
+    if (box.checked) drawer.querySelector("a[href], input, button")?.focus();
+  });
+  drawerButtons.push({ box, button });
+}
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const { box, button } of drawerButtons) {
+    if (box.checked && button.offsetParent !== null) {
+      box.click();
+      button.focus();
+    }
+  }
+});
