@@ -23,7 +23,8 @@ def focusable_scroll_regions(app, pagename, templatename, context, doctree):
     """Let keyboard users scroll wide code, output and formulas (axe: scrollable-region-focusable)."""
     if "body" in context:
         body = re.sub(r"<pre(?=[ >])", '<pre tabindex="0"', context["body"])
-        context["body"] = re.sub(r'<div class="math(?=[ "])', '<div tabindex="0" class="math', body)
+        body = re.sub(r'<div class="math(?=[ "])', '<div tabindex="0" class="math', body)
+        context["body"] = body.replace('<div class="table-wrapper', '<div tabindex="0" class="table-wrapper')
 
 
 def setup(app):
