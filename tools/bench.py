@@ -25,6 +25,8 @@ from clean_copy import clean_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITED = "plot_1_tensors.py"
+# Execution budgets (seconds, on a 2-core machine) of the tutorials that have one.
+BUDGETS = {"plot_4_classifier.py": 30}
 
 
 def build(root, *args):
@@ -93,7 +95,9 @@ def main():
     print()
     print("Execution time per tutorial (seconds):")
     for script, seconds in costs.items():
-        print(f"  {script:28} {seconds:6.1f}")
+        budget = BUDGETS.get(script)
+        target = f"   target <= {budget} s   {verdict(seconds <= budget)}" if budget else ""
+        print(f"  {script:28} {seconds:6.1f}{target}")
     print(f"  {'total':28} {sum(costs.values()):6.1f}")
 
 
