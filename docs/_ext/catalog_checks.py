@@ -8,6 +8,7 @@ runs the checks from the command line. Every problem is reported as
 anything else.
 """
 
+import functools
 import io
 import re
 import tomllib
@@ -181,20 +182,42 @@ def typography_problems(path):
     return problems
 
 
+@functools.cache
+def _rst_settings():
+    """docutils' settings, made once: making them costs more than parsing a message."""
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+
+    settings = get_default_settings(Parser)
+    for name, value in {"report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
+                        "file_insertion_enabled": False, "raw_enabled": False}.items():
+        setattr(settings, name, value)
+    return settings
+
+
 def block_structure(text):
     """The block-level shape of reST text, in order: paragraphs, lists, items, literal blocks..."""
-    from docutils.core import publish_doctree
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
 
+    doctree = new_document("<message>", _rst_settings())
     # Inline markup says nothing of the blocks, and Sphinx's roles need a build to run.
-    doctree = publish_doctree(INLINE_MARKUP.sub("x", text), settings_overrides={
-        "report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
-        "file_insertion_enabled": False, "raw_enabled": False,
-    })
+    Parser().parse(INLINE_MARKUP.sub("x", text), doctree)
     ignored = (nodes.system_message, nodes.problematic)
     return [
         node.tagname for node in doctree.findall(nodes.Element, include_self=False)
         if isinstance(node, (nodes.Body, nodes.Structural)) and not isinstance(node, ignored)
     ]
+
+
+# Text that can only be one paragraph: one line, no indentation, no block markup.
+ONE_PARAGRAPH = re.compile(r"(?![ \t]|[-*+]\s|\d+[.)]\s|#\.\s|\.\.\s|\|\s|>>>|:[^:`\s]+:\s|([^\w\s])\1{3,}\s*$)[^\n]*(?<!::)")
+
+
+def same_blocks(english, translation):
+    if ONE_PARAGRAPH.fullmatch(english) and ONE_PARAGRAPH.fullmatch(translation):
+        return True  # the common case, without parsing
+    return block_structure(english) == block_structure(translation)
 
 
 def structure_problems(path):
@@ -206,7 +229,7 @@ def structure_problems(path):
         if message.string.rstrip().endswith("::") != message.id.rstrip().endswith("::"):
             problems.append(describe(path, message, "the translation ends with '::' where the English does not, "
                                                     "or the other way round (reST reads it as a literal block marker)"))
-        elif block_structure(message.id) != block_structure(message.string):
+        elif not same_blocks(message.id, message.string):
             problems.append(describe(
                 path, message,
                 f"the translation is not one {block_structure(message.id)[0] if block_structure(message.id) else 'block'} "
@@ -328,9 +351,19 @@ def rewrap(path):
         Path(path).write_bytes(expected.getvalue())
 
 
+_validated = {}  # catalog contents -> problems, so a site build checks each catalog once
+
+
 def validation_problems(path):
     """What makes a page wrong, checked before anything is built: syntax, escapes, duplicates,
     block structure, markup and raw HTML. Rewriting the catalog would keep the damage."""
+    key = (str(path), Path(path).read_bytes())
+    if key not in _validated:
+        _validated[key] = _validation_problems(path)
+    return _validated[key]
+
+
+def _validation_problems(path):
     try:
         load(path)
     except ValueError as error:

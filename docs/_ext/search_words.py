@@ -62,12 +62,17 @@ def register_chinese(app, config):
 
         js_splitter_code = (HERE / "search_split.js").read_text(encoding="utf-8")
 
-        def init(self, options):
-            super().init(options)
-            import jieba  # only where Chinese is indexed: loading its dictionary takes a second
+        glossary_added = False
 
-            for word in words:
-                jieba.add_word(word)
+        def split(self, input):
+            # jieba loads its dictionary (a second) on the first word added: only when a page is indexed.
+            if not self.glossary_added:
+                import jieba
+
+                for word in words:
+                    jieba.add_word(word)
+                self.glossary_added = True
+            return super().split(input)
 
     app.add_search_language(ChineseWithGlossary)
     if not config.html_search_scorer:
