@@ -156,7 +156,7 @@ def test_no_accessibility_violations_of_any_impact(visit, path, theme, width):
     assert found == []
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_phone_drawer_opens_by_keyboard_and_hides_its_links_when_closed(visit, language):
     page = visit(**PHONE).open(f"{language}/tutorials/plot_2_autograd.html")
     drawer = page.locator(".sidebar-drawer")
@@ -164,7 +164,7 @@ def test_phone_drawer_opens_by_keyboard_and_hides_its_links_when_closed(visit, l
     assert not [s["name"] for s in stops if s["inDrawer"]], "a closed drawer's link took focus"
     button = page.locator(".nav-overlay-icon [role=button]")
     assert button.get_attribute("aria-expanded") == "false"
-    expected_name = "菜单" if language == "zh_CN" else "Menu"
+    expected_name = "菜单" if language == ZH else "Menu"
     assert page.get_by_role("button", name=expected_name).count() == 1
     button.focus()
     page.keyboard.press("Enter")
@@ -193,7 +193,7 @@ FOCUS_SHOWN = """() => {
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", ["en/tutorials/plot_1_tensors.html", "zh_CN/index.html", "en/search.html"])
+@pytest.mark.parametrize("path", [f"{SOURCE}/tutorials/plot_1_tensors.html", f"{ZH}/index.html", f"{SOURCE}/search.html"])
 def test_focus_is_always_visible(visit, path, width):
     page = visit(**WIDTHS[width]).open(path)
     hidden = []
@@ -218,7 +218,7 @@ def test_copy_button_shows_when_focused(visit):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_language_links_are_large_enough_to_tap(visit, width):
-    page = visit(**WIDTHS[width]).open("zh_CN/tutorials/plot_2_autograd.html")
+    page = visit(**WIDTHS[width]).open(f"{ZH}/tutorials/plot_2_autograd.html")
     links = page.locator(".language-switch a").all()
     boxes = [link.bounding_box() for link in links if link.is_visible()]
     assert len(boxes) == 2
@@ -228,7 +228,7 @@ def test_language_links_are_large_enough_to_tap(visit, width):
         assert toc and all(box["height"] >= 24 and box["width"] >= 24 for box in toc), toc
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_landmarks_are_named_and_search_has_a_heading(visit, language):
     page = visit(**DESKTOP).open(f"{language}/search.html")
     assert page.locator("h1").count() == 1
@@ -237,7 +237,7 @@ def test_landmarks_are_named_and_search_has_a_heading(visit, language):
 
 
 def test_favicon_is_served_from_the_site(visit, server):
-    page = visit().open("zh_CN/tutorials/plot_4_classifier.html")
+    page = visit().open(f"{ZH}/tutorials/plot_4_classifier.html")
     href = page.eval_on_selector("link[rel~=icon]", "link => link.href")
     assert href.startswith(server)
     response = page.request.get(href)
@@ -256,7 +256,7 @@ def test_print_hides_navigation_and_wraps_code(visit):
 
 
 @pytest.mark.parametrize(("width", "sharpness"), [(390, 3), (1440, 2)])
-@pytest.mark.parametrize("path", ["en/index.html", "zh_CN/tutorials/plot_4_classifier.html"])
+@pytest.mark.parametrize("path", [f"{SOURCE}/index.html", f"{ZH}/tutorials/plot_4_classifier.html"])
 def test_images_are_sized_and_no_larger_than_shown(visit, path, width, sharpness):
     page = visit(**WIDTHS[width]).open(path)
     images = page.locator("article img").evaluate_all(

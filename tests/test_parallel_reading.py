@@ -16,7 +16,9 @@ import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from site_facts import AXE, CHROMIUM, LANGUAGES, PARTS, ROOT, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, glossary, run_tool
+from site_facts import (
+    AXE, CHROMIUM, LANGUAGES, PARTS, ROOT, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, glossary, language_tag, run_tool,
+)
 
 ZH = TRANSLATIONS[0]
 REPOSITORY = "https://github.com/example/blitz"
@@ -69,7 +71,7 @@ def test_each_translated_block_carries_its_english_from_the_catalog(site, name):
         checked += 1
     assert checked >= 5
     for original in soup.select(".blitz-original"):
-        assert original.has_attr("hidden") and original["lang"] == "en" and original["id"]
+        assert original.has_attr("hidden") and original["lang"] == language_tag(SOURCE) and original["id"]
 
 
 def test_originals_keep_markup_and_resolve_cross_references(site):
@@ -109,7 +111,7 @@ def test_glossary_terms_marked_once_per_section_outside_code_links_headings(site
     for mark in marks:
         tip = mark.select_one(".blitz-term-tip")
         term = mark.get_text().removesuffix(tip.get_text())
-        assert tip["lang"] == "en" and tip.get_text() == " / ".join(english[term])
+        assert tip["lang"] == language_tag(SOURCE) and tip.get_text() == " / ".join(english[term])
         assert mark["aria-describedby"] == tip["id"] and mark["tabindex"] == "0" and not mark.has_attr("title")
         assert not mark.find_parent(["code", "a", "h1", "h2", "h3", "h4", "pre"])
         assert not mark.find_parent(class_=["blitz-original", "math"])
@@ -224,7 +226,7 @@ def test_one_paragraph_by_tap_and_by_keyboard(visit, device):
 
     button.tap() if device.get("has_touch") else button.click()
     assert original.is_visible() and button.get_attribute("aria-expanded") == "true"
-    assert original.get_attribute("lang") == "en"
+    assert original.get_attribute("lang") == language_tag(SOURCE)
     box, text_box = original.bounding_box(), block.bounding_box()
     assert box["y"] >= text_box["y"] + text_box["height"] - 1, "the English shows under its paragraph"
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
@@ -249,7 +251,7 @@ def test_hidden_originals_are_not_read_and_shown_ones_are_english(visit):
     _, button, original = intro_block(page)
     button.click()
     assert INTRO in article.aria_snapshot()
-    assert original.evaluate("o => o.closest('[lang]').lang") == "en"
+    assert original.evaluate("o => o.closest('[lang]').lang") == language_tag(SOURCE)
 
 
 @browser_ready
@@ -296,7 +298,7 @@ def test_glossary_tooltip_on_focus_and_tap(visit, device):
     tip = term.locator(".blitz-term-tip")
     assert tip.is_hidden()
     term.focus()
-    assert tip.is_visible() and tip.inner_text() == "gradient" and tip.get_attribute("lang") == "en"
+    assert tip.is_visible() and tip.inner_text() == "gradient" and tip.get_attribute("lang") == language_tag(SOURCE)
     page.keyboard.press("Escape")
     assert tip.is_hidden()
     page.locator("h1").click()

@@ -21,7 +21,7 @@ import torch
 import torchvision
 from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
-from site_facts import ROOT
+from site_facts import ROOT, SOURCE, TRANSLATIONS
 
 SCRIPTS = sorted((ROOT / "examples").glob("plot_*.py"))
 
@@ -445,7 +445,7 @@ def test_landing_page_lists_every_imported_package_at_its_pinned_version():
     assert all(pins[name] == version for name, version in listed.items())
 
 
-@pytest.mark.parametrize("language, label", [("en", "Solution"), ("zh_CN", "答案")])
+@pytest.mark.parametrize("language, label", [(SOURCE, "Solution"), (TRANSLATIONS[0], "答案")])
 def test_solutions_are_hidden_in_details_on_every_page(site, language, label):
     """Each solution is a native <details>: closed until the reader opens it, no JavaScript."""
     from bs4 import BeautifulSoup
