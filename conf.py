@@ -50,7 +50,7 @@ extensions = [
     "myst_parser",
     # Ours, in docs/_ext/:
     "katex_local",  # formulas rendered at build time, no math JavaScript
-    "image_sizes",  # width and height on every image
+    "light_images",  # WebP figures, sized, loaded lazily
     "site_languages",  # per-language settings and the links between languages
     "catalog_checks",  # refuse a broken catalog before anything is built
     "untranslated_math",  # display formulas are not messages
@@ -133,6 +133,7 @@ sphinx_gallery_conf = {
     "reset_modules_order": "both",  # tutorial_runs starts and stops its clock around each run
     # The landing page shows thumbnails 126 px wide: about twice that serves sharp screens.
     "thumbnail_size": (250, 175),
+    "image_scrapers": ("light_images.webp_figures",),
 }
 # Seconds a tutorial may run before the build stops it and names the line it was at.
 blitz_tutorial_time_limit = 300

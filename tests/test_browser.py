@@ -69,8 +69,10 @@ def test_dag_figure_and_math_render(visit, language):
     assert "KaTeX_Main" in loaded and "KaTeX_Math" in loaded
     scripts = page.evaluate("[...document.scripts].map(s => s.src)")
     assert not [src for src in scripts if "math" in src.lower() or "katex" in src.lower()]
-    width = page.eval_on_selector("img[src*='sphx_glr_plot_2_autograd_001']", "img => img.naturalWidth")
-    assert width > 300
+    figure = page.locator("img[src*='sphx_glr_plot_2_autograd_001']")
+    figure.scroll_into_view_if_needed()  # it loads lazily
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+    assert figure.evaluate("img => img.naturalWidth") > 300
     assert not tab.errors and not tab.outside
 
 
@@ -245,7 +247,7 @@ def test_favicon_is_served_from_the_site(visit, server):
 
 
 def test_print_hides_navigation_and_wraps_code(visit):
-    page = visit(**PHONE).open("en/tutorials/plot_4_classifier.html")
+    page = visit(**PHONE).open(f"{SOURCE}/tutorials/plot_4_classifier.html")
     overflowing = "[...document.querySelectorAll('pre')].filter(p => p.scrollWidth > p.clientWidth + 1).length"
     assert page.evaluate(overflowing) > 0, "no long code line: this test would prove nothing"
     page.emulate_media(media="print")
@@ -259,13 +261,29 @@ def test_print_hides_navigation_and_wraps_code(visit):
 @pytest.mark.parametrize("path", [f"{SOURCE}/index.html", f"{ZH}/tutorials/plot_4_classifier.html"])
 def test_images_are_sized_and_no_larger_than_shown(visit, path, width, sharpness):
     page = visit(**WIDTHS[width]).open(path)
-    images = page.locator("article img").evaluate_all(
-        "imgs => imgs.map(i => [i.getAttribute('width'), i.getAttribute('height'), i.naturalWidth, i.width])"
-    )
-    assert images
-    for width_attr, height_attr, natural, shown in images:
+    images = page.locator("article img")
+    assert images.count()
+    for image in images.all():
+        image.scroll_into_view_if_needed()  # tutorial figures load lazily
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        width_attr, height_attr, natural, shown = image.evaluate(
+            "i => [i.getAttribute('width'), i.getAttribute('height'), i.naturalWidth, i.width]"
+        )
         assert width_attr and height_attr, "an image without width and height"
         assert natural <= sharpness * shown, f"{natural} px wide, shown at {shown} px"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_figures_load_only_when_the_reader_scrolls_near(visit, language):
+    tab = visit(**PHONE)
+    figures = []
+    tab.page.on("request", lambda request: "/_images/sphx_glr_" in request.url and figures.append(request.url))
+    page = tab.open(f"{language}/tutorials/plot_4_classifier.html")
+    assert figures == [], "a figure far below the first screen was fetched with the page"
+    last = page.locator("img.sphx-glr-single-img").last
+    last.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=last.element_handle())
+    assert any(url.endswith(last.get_attribute("src").rsplit("/", 1)[-1]) for url in figures)
 
 
 @pytest.mark.parametrize("path", PAGE_URLS)

@@ -40,7 +40,7 @@ def catalog(name):
 def shown_text(tag):
     """A block's text as the page shows it: no tooltips, no button."""
     tag = BeautifulSoup(str(tag), "html.parser")
-    for hidden in tag.select(".blitz-term-tip"):
+    for hidden in tag.select(".blitz-term-tip, .blitz-original-toggle"):
         hidden.decompose()
     return re.sub(r"\s+", " ", tag.get_text()).strip().rstrip("¶").strip()
 
@@ -273,6 +273,23 @@ def test_page_toggle_is_remembered_across_pages(visit):
     page = tab.open(f"{ZH}/{TUTORIAL}")
     assert count_shown(page) == 0
     assert page.locator(".blitz-page-toggle").get_attribute("aria-pressed") == "false"
+
+
+@browser_ready
+def test_the_script_moves_nothing_and_without_it_no_dead_button_shows(visit):
+    """The buttons and the page toggle are in the page as written; parallel.js only makes them work."""
+    blocks = "[...document.querySelectorAll('article :is(h1, h2, p)')].map(e => Math.round(e.getBoundingClientRect().top))"
+    tab = visit(**PHONE)
+    tab.page.route("**/parallel.js", lambda route: route.abort())
+    before_script = tab.open(f"{ZH}/{TUTORIAL}").evaluate(blocks)
+    page = visit(**PHONE).open(f"{ZH}/{TUTORIAL}")
+    assert page.locator(".blitz-original-toggle").count() > 20
+    assert page.evaluate(blocks) == before_script, "parallel.js moved the text the reader was reading"
+
+    page = visit(**PHONE, java_script_enabled=False).open(f"{ZH}/{TUTORIAL}")
+    shown = ".blitz-page-toggle, .blitz-original-toggle"
+    assert page.locator(shown).count() > 20
+    assert page.locator(shown).evaluate_all("els => els.filter(e => e.checkVisibility()).length") == 0
 
 
 @browser_ready

@@ -73,8 +73,8 @@ def test_tutorial_page_has_live_output_and_dag_figure(site, language):
     assert "changed parameters: ['fc.weight', 'fc.bias']" in outputs
     assert re.search(r"Pretrained weights unavailable|Loaded the pretrained", outputs)
     figures = [img["src"] for img in soup.select("img.sphx-glr-single-img")]
-    assert figures == ["../_images/sphx_glr_plot_2_autograd_001.png"]
-    assert (html_dir / language / "_images" / "sphx_glr_plot_2_autograd_001.png").stat().st_size > 5000
+    assert figures == ["../_images/sphx_glr_plot_2_autograd_001.webp"]
+    assert (html_dir / language / "_images" / "sphx_glr_plot_2_autograd_001.webp").stat().st_size > 5000
     assert soup.select("div.math"), "display math is missing"
     downloads = {a["href"].rsplit("/", 1)[-1] for a in soup.select("a.download")}
     assert {"plot_2_autograd.py", "plot_2_autograd.ipynb"} <= downloads
@@ -90,7 +90,10 @@ def test_every_part_shows_live_output_and_figures(site, language, name):
     figures = soup.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")
     assert figures, f"{language}/{name} has no figure"
     for img in figures:
-        assert (html_dir / language / "tutorials" / img["src"]).resolve().is_file()
+        data = (html_dir / language / "tutorials" / img["src"]).resolve().read_bytes()
+        # Lossless WebP: a RIFF file whose first chunk is VP8L (lossy WebP's is VP8).
+        assert data[:4] == b"RIFF" and data[8:16] == b"WEBPVP8L", f"{img['src']} is not lossless WebP"
+        assert img["loading"] == "lazy" and img["width"] and img["height"]
 
 
 def test_classifier_page_reports_its_accuracy(site):
@@ -144,6 +147,7 @@ def test_zh_tutorial_title_is_translated(site):
     soup = page(site, ZH, TUTORIAL)
     assert soup.html["lang"] == language_tag(ZH)
     expected = title.replace("``", "")
+    soup.h1.select_one(".blitz-original-toggle").decompose()  # 中英对照's button, not the title
     assert soup.h1.get_text().rstrip("#¶ ") == expected
     assert soup.title.get_text().startswith(expected)
 

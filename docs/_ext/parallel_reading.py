@@ -9,9 +9,12 @@ it resolve like the rest of the page; the English is in the page itself, so
 showing it needs no request and works offline.
 
 The original is written as ``<div class="blitz-original" lang="en" hidden>``:
-hidden, it is neither shown nor read by screen readers; ``parallel.js`` adds
-a button per block (its label from sphinx.po) and the whole-page toggle,
-which it remembers across pages. The original is left out of the search
+hidden, it is neither shown nor read by screen readers. The button at the end
+of each block and the whole-page toggle under the title are written into the
+page too (their labels from sphinx.po), so nothing moves when the page
+finishes loading; ``parallel.js`` makes them work and remembers the toggle
+across pages. Without JavaScript they could do nothing, so a ``<noscript>``
+style hides them. The original is left out of the search
 index (``no-search``) and of the page's meta description (it is an
 ``Invisible`` node, which also keeps simple lists simple). Pages in the
 source language are left as they are.
@@ -92,9 +95,23 @@ class AddEnglishOriginals(SphinxTransform):
             node.parent.insert(node.parent.index(node) + 1, original)
 
 
+# The end of the block an original follows; its button goes just before it.
+BLOCK_END = re.compile(r"</(p|h[1-6])>\s*$")
+
+
 def visit_original(self, node):
+    original_id = node["ids"][0]
+    # docutils writes "</p>" and "\n" as two pieces.
+    last = next((i for i in range(len(self.body) - 1, -1, -1) if self.body[i].strip()), None)
+    end = BLOCK_END.search(self.body[last]) if last is not None else None
+    if end:  # not after a dropdown's title, which sphinx-design writes apart from its content
+        button = (
+            f'<button type="button" class="blitz-original-toggle" aria-label="{escape(_("English original"))}" '
+            f'aria-controls="{original_id}" aria-expanded="false">{escape(_("English"))}</button>'
+        )
+        self.body[last] = f"{self.body[last][:end.start()]} {button}{self.body[last][end.start():]}"
     self.body.append(
-        f'<div class="blitz-original" id="{node["ids"][0]}" lang="{self.builder.blitz_source_tag}" hidden>'
+        f'<div class="blitz-original" id="{original_id}" lang="{self.builder.blitz_source_tag}" hidden>'
     )
 
 
@@ -114,28 +131,23 @@ def add_assets(app):
         app.add_js_file("parallel.js")
 
 
+# !important: parallel.css, linked after the meta tags, sets their display.
+NO_SCRIPT_STYLE = "\n<noscript><style>.blitz-parallel, .blitz-original-toggle { display: none !important; }</style></noscript>"
 TITLE_END = re.compile(r'</h1>(\s*<div class="blitz-original"[^>]*><p>.*?</p>\s*</div>)?', re.S)
 
 
 def page_toggle(app, pagename, templatename, context, doctree):
     """html-page-context: the whole-page toggle, on pages that have originals.
 
-    Hidden until parallel.js runs (without it, it could do nothing); the
-    labels come from sphinx.po, so the script holds no text of its own.
+    Its label comes from sphinx.po, so the script holds no text of its own.
     """
     if doctree is None or not is_translation(app.config) or not any(doctree.findall(english_original)):
         return
-    labels = {
-        "data-block-label": _("English original"),  # each block's button: its name
-        "data-block-text": _("English"),  # and its visible text, part of the name
-        "data-page-label": _("English beside the translation"),  # the whole-page toggle
-    }
-    attributes = " ".join(f'{name}="{escape(value)}"' for name, value in labels.items())
     toggle = (
-        f'<div class="blitz-parallel" {attributes} hidden>'
-        f'<button type="button" class="blitz-page-toggle" aria-pressed="false">{escape(labels["data-page-label"])}'
-        "</button></div>"
+        '<div class="blitz-parallel"><button type="button" class="blitz-page-toggle" aria-pressed="false">'
+        f'{escape(_("English beside the translation"))}</button></div>'
     )
+    context["metatags"] = context.get("metatags", "") + NO_SCRIPT_STYLE
     # Under the title and the title's own original, which must stay next to the title.
     context["body"] = TITLE_END.sub(lambda match: match.group() + toggle, context["body"], count=1)
 

@@ -1,12 +1,10 @@
-// 中英对照: a button after each translated block shows its English original
-// (written into the page at build time, hidden); the page toggle shows them all
-// and is remembered across pages. Labels come from the page (sphinx.po).
+// 中英对照: the button after each translated block shows its English original
+// (both written into the page at build time, the original hidden); the page
+// toggle shows them all and is remembered across pages.
 (() => {
   const STORAGE_KEY = "blitz-show-originals";
-  const bar = document.querySelector(".blitz-parallel");
-  const originals = [...document.querySelectorAll(".blitz-original")];
-  if (!bar || !originals.length) return;
-  const pageToggle = bar.querySelector(".blitz-page-toggle");
+  const pageToggle = document.querySelector(".blitz-page-toggle");
+  if (!pageToggle) return;
   const buttons = [];
 
   function show(button, original, shown) {
@@ -14,18 +12,10 @@
     button.setAttribute("aria-expanded", String(shown));
   }
 
-  for (const original of originals) {
-    const block = original.previousElementSibling;
-    if (!block) continue;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "blitz-original-toggle";
-    button.setAttribute("aria-label", bar.dataset.blockLabel);
-    button.setAttribute("aria-controls", original.id);
-    button.setAttribute("aria-expanded", "false");
-    button.textContent = bar.dataset.blockText;
+  for (const button of document.querySelectorAll(".blitz-original-toggle")) {
+    const original = document.getElementById(button.getAttribute("aria-controls"));
+    if (!original) continue;
     button.addEventListener("click", () => show(button, original, original.hidden));
-    block.append(" ", button);
     buttons.push([button, original]);
   }
 
@@ -43,7 +33,6 @@
   }
 
   pageToggle.addEventListener("click", () => showAll(pageToggle.getAttribute("aria-pressed") !== "true", true));
-  bar.hidden = false;
   let stored = null;
   try {
     stored = localStorage.getItem(STORAGE_KEY);
