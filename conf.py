@@ -134,6 +134,9 @@ sphinx_gallery_conf = {
     # The landing page shows thumbnails 126 px wide: about twice that serves sharp screens.
     "thumbnail_size": (250, 175),
     "image_scrapers": ("light_images.webp_figures",),
+    # The gallery's own style only: no tutorial shows a Binder badge, a DataFrame or HTML
+    # output, and each style sheet is one more request before a phone paints the page.
+    "css": ("sg_gallery",),
 }
 # Seconds a tutorial may run before the build stops it and names the line it was at.
 blitz_tutorial_time_limit = 300

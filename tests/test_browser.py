@@ -304,3 +304,21 @@ def test_page_weight_before_images(browser, gzip_server, path):
         context.close()
     assert encoding == "gzip"
     assert 0 < transferred <= PAGE_WEIGHT_LIMIT
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_link_to_a_section_far_down_lands_on_it(visit, language):
+    # Nothing above it may change size after the jump: lazy figures are sized, and
+    # sections are laid out at once (content-visibility: auto made this link land
+    # 4,000 px above its heading).
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = visit(**PHONE).open(f"{language}/tutorials/plot_2_autograd.html#recap")
+    heading = page.locator("#recap > h2")
+    try:  # furo scrolls smoothly: give the jump a moment to arrive
+        page.wait_for_function("h => h.getBoundingClientRect().top < 120", arg=heading.element_handle(), timeout=5000)
+    except PlaywrightTimeout:
+        pass
+    top = heading.evaluate("h => h.getBoundingClientRect().top")
+    assert 0 <= top < 120, f"the heading is {top:.0f} px from the top of the screen"
+    assert page.evaluate("scrollY") > 5000
