@@ -2,6 +2,10 @@
 
 * Figures are saved as lossless WebP (``webp_figures``, the gallery's image
   scraper): the same pixels as PNG in about 40 % of the bytes.
+* Sphinx's HTML builder does not list WebP among its image types, though
+  every current browser shows it; listed first, it lets ``thumb.*`` in the
+  landing page pick the WebP thumbnail, or sphinx-gallery's PNG placeholder
+  when the tutorials did not run.
 * Every image gets its width and height, read from the file Sphinx copies into
   ``_images``, so nothing shifts while it loads; CSS still scales it down.
   Neither docutils nor sphinx-gallery writes them.
@@ -62,6 +66,12 @@ def lighten_images(app, pagename, templatename, context, doctree):
     context["body"] = IMG_TAG.sub(lightened, context["body"])
 
 
+def accept_webp(app):
+    if "image/webp" not in getattr(app.builder, "supported_image_types", ["image/webp"]):
+        app.builder.supported_image_types = ["image/webp", *app.builder.supported_image_types]
+
+
 def setup(app):
+    app.connect("builder-inited", accept_webp)
     app.connect("html-page-context", lighten_images)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
