@@ -133,7 +133,7 @@ sphinx_gallery_conf = {
     "reset_modules_order": "both",  # tutorial_runs starts and stops its clock around each run
     # The landing page shows thumbnails 126 px wide: about twice that serves sharp screens.
     "thumbnail_size": (250, 175),
-    "image_scrapers": ("light_images.webp_figures",),
+    "image_scrapers": ("light_images.webp_figures",),  # figures as lossless WebP
     # The gallery's own style only: no tutorial shows a Binder badge, a DataFrame or HTML
     # output, and each style sheet is one more request before a phone paints the page.
     "css": ("sg_gallery",),

@@ -278,7 +278,9 @@ def test_page_toggle_is_remembered_across_pages(visit):
 @browser_ready
 def test_the_script_moves_nothing_and_without_it_no_dead_button_shows(visit):
     """The buttons and the page toggle are in the page as written; parallel.js only makes them work."""
-    blocks = "[...document.querySelectorAll('article :is(h1, h2, p)')].map(e => Math.round(e.getBoundingClientRect().top))"
+    blocks = (
+        "[...document.querySelectorAll('article :is(h1, h2, p)')].map(e => Math.round(e.getBoundingClientRect().top))"
+    )
     tab = visit(**PHONE)
     tab.page.route("**/parallel.js", lambda route: route.abort())
     before_script = tab.open(f"{ZH}/{TUTORIAL}").evaluate(blocks)

@@ -168,9 +168,10 @@ def main(argv=None):
             for language in languages:
                 for page in args.page or PAGE_TYPES:
                     name = f"{language}/{page}"
+                    report = reports / name.replace("/", "_")
                     runs = sorted(
                         (
-                            summary(run_lighthouse(base + name, preset, reports / f"{name.replace('/', '_')}.{preset}.{run}.json"))
+                            summary(run_lighthouse(base + name, preset, f"{report}.{preset}.{run}.json"))
                             for run in range(1, args.runs + 1)
                         ),
                         key=lambda result: result[0]["performance"],

@@ -56,7 +56,7 @@ def lighten_images(app, pagename, templatename, context, doctree):
         extra = []
         src = SRC.search(tag)
         source = src and sources.get(src.group(2))
-        if " width=" not in tag and source and source.suffix.lower() in FIGURE_SUFFIXES and source.is_file():
+        if " width=" not in tag and source and source.suffix.lower() in FIGURE_SUFFIXES and source.is_file():  # not SVG
             with Image.open(source) as image:
                 extra.append('width="{}" height="{}"'.format(*image.size))
         if " loading=" not in tag and TUTORIAL_FIGURE.search(tag):
@@ -67,7 +67,7 @@ def lighten_images(app, pagename, templatename, context, doctree):
 
 
 def accept_webp(app):
-    if "image/webp" not in getattr(app.builder, "supported_image_types", ["image/webp"]):
+    if app.builder.format == "html" and "image/webp" not in app.builder.supported_image_types:
         app.builder.supported_image_types = ["image/webp", *app.builder.supported_image_types]
 
 

@@ -132,7 +132,9 @@ def add_assets(app):
 
 
 # !important: parallel.css, linked after the meta tags, sets their display.
-NO_SCRIPT_STYLE = "\n<noscript><style>.blitz-parallel, .blitz-original-toggle { display: none !important; }</style></noscript>"
+NO_SCRIPT_STYLE = (
+    "\n<noscript><style>.blitz-parallel, .blitz-original-toggle { display: none !important; }</style></noscript>"
+)
 TITLE_END = re.compile(r'</h1>(\s*<div class="blitz-original"[^>]*><p>.*?</p>\s*</div>)?', re.S)
 
 
