@@ -26,14 +26,15 @@ and freeze part of a model to fine-tune the rest.
 #
 # A neural network is a composition of functions applied to its input. The
 # functions are defined by *parameters* (weights and biases), which PyTorch
-# stores in tensors. Training repeats two steps:
+# stores in tensors. Training repeats three steps:
 #
 # 1. **Forward pass:** the network runs the input through its functions and
-#    makes a prediction.
-# 2. **Backward pass:** the network measures the error of its prediction and
-#    computes the gradient of that error with respect to each parameter by
-#    going backwards through the functions (backpropagation). An optimizer
-#    then moves each parameter a small step against its gradient.
+#    makes a prediction; a loss function measures the prediction's error.
+# 2. **Backward pass:** autograd computes the gradient of that error with
+#    respect to each parameter by going backwards through the functions
+#    (backpropagation).
+# 3. **Update:** an optimizer moves each parameter a small step against its
+#    gradient.
 #
 # One training step in PyTorch
 # ----------------------------
@@ -128,8 +129,10 @@ print(f"conv1.weight changed: {not torch.equal(weight_before, model.conv1.weight
 print(f"largest change in conv1.weight: {change:.2e}")
 
 # %%
-# That is everything you need to train a network. The rest of this tutorial
-# looks at how autograd computes those gradients.
+# Training repeats these steps, with one more before each ``backward()``:
+# ``optimizer.zero_grad()`` clears the old gradients, because ``backward()``
+# adds to ``.grad`` instead of overwriting it (part 3 shows this). The rest of
+# this tutorial looks at how autograd computes those gradients.
 #
 # Differentiation in autograd
 # ---------------------------
@@ -214,7 +217,7 @@ print(f"same gradient for b: {torch.equal(b2.grad, b.grad)}")
 #          \frac{\partial y_m}{\partial x_n}
 #        \end{pmatrix}
 #
-# Autograd does not build :math:`J`. Given a vector :math:`\vec{v}`, it
+# ``backward()`` does not build :math:`J`. Given a vector :math:`\vec{v}`, it
 # computes the vector-Jacobian product :math:`J^{T} \cdot \vec{v}`. If
 # :math:`\vec{v}` is the gradient of a scalar function :math:`l = g(\vec{y})`,
 #
@@ -551,8 +554,8 @@ print(f"changed after freezing batch normalisation: {changed}")
 # Recap
 # -----
 #
-# * A training step is a forward pass, ``loss.backward()`` and
-#   ``optimizer.step()``.
+# * A training step is ``optimizer.zero_grad()``, a forward pass,
+#   ``loss.backward()`` and ``optimizer.step()``.
 # * ``backward`` fills the ``.grad`` of every leaf tensor that requires
 #   gradients; for a non-scalar output it needs the ``gradient`` argument,
 #   the vector :math:`\vec{v}` of the vector-Jacobian product.

@@ -53,7 +53,7 @@ print(f"images per class: {np.bincount(labels).tolist()}")
 
 # %%
 # We keep a fifth of the images aside to test the network; they are never
-# used for training. ``stratify`` keeps 10 % of each class in both parts, and
+# used for training. ``stratify`` keeps each class at 10 % of both parts, and
 # the fixed ``random_state`` makes the split the same on every run.
 
 from sklearn.model_selection import train_test_split
@@ -194,8 +194,8 @@ net = Net().to(device)
 # negative log of the correct class's probability, averaged over the batch.
 # With ``label_smoothing=0.1`` the target is not all-or-nothing: the correct
 # class counts for 0.91 and each other class for 0.01. A network trained on
-# 4,000 images then learns to be less sure of itself, and it generalises
-# better.
+# 4,000 images then learns to be less sure of itself, which often helps it
+# generalise.
 #
 # The optimizer is SGD with momentum, as in the official blitz; a small
 # ``weight_decay`` pulls the weights towards 0 at every step, another guard
