@@ -47,8 +47,11 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinxext.opengraph",
     "sphinx_design",  # the dropdowns that hide the solutions of the exercises
-    "myst_parser",
+    "myst_parser",  # a page may be MyST Markdown (docs/*.md); see README, "Translating"
     # Ours, in docs/_ext/:
+    "input_checks",  # refuse a damaged glossary, language list, query set or script before anything runs
+    "myst_quiet",  # myst_parser without its configuration dump on every build
+    "build_lock",  # one build of this checkout at a time (nox -s docs beside nox -s serve)
     "katex_local",  # formulas rendered at build time, no math JavaScript
     "light_images",  # WebP figures, sized, loaded lazily
     "site_languages",  # per-language settings and the links between languages

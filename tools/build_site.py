@@ -9,7 +9,6 @@ Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [SPHINX-BUILD AR
 """
 
 import argparse
-import runpy
 import shutil
 import sys
 from pathlib import Path
@@ -21,10 +20,15 @@ from sphinx.cmd.build import build_main
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
-import catalog_checks  # noqa: E402  (docs/_ext is not a package)
+import build_lock  # noqa: E402  (docs/_ext is not a package)
+import catalog_checks  # noqa: E402
+import input_checks  # noqa: E402
 from site_languages import language_tag  # noqa: E402
 
-CONF = runpy.run_path(str(ROOT / "conf.py"))
+try:
+    CONF = input_checks.read_conf()
+except input_checks.InputError as error:
+    sys.exit(str(error))
 LANGUAGES = list(CONF["blitz_languages"])  # the source language first
 TRANSLATIONS = LANGUAGES[1:]
 
@@ -46,23 +50,38 @@ def sphinx_build(language, out, builder="html", extra=()):
     ])
 
 
-def damaged_catalogs(languages):
-    """Validate every catalog before any tutorial runs; return the problems, naming path:line."""
-    return [problem for language in languages if language != LANGUAGES[0]
-            for po in catalog_checks.catalogs(language) for problem in catalog_checks.validation_problems(po)]
+def damaged_inputs(languages):
+    """Check every input a contributor edits (catalogs, glossary, conf.py's languages, the search
+    queries, the scripts, data files) before any tutorial runs; return the problems, naming path:line."""
+    return input_checks.problems(languages)
+
+
+def explained(problems, again="build again"):
+    """The problems, one per line, and for a damaged catalog the advice that keeps the text."""
+    # (A catalog in another encoding needs saving again, not a msgstr fixed.)
+    catalog = any(".po:" in problem and input_checks.RESAVE not in problem for problem in problems)
+    return "\n".join(problems + [catalog_checks.FIX_FIRST.replace("build again", again)] * catalog)
 
 
 def build_site(out, languages=LANGUAGES, extra=()):
-    """Build each language in turn, then the root pages; return the exit status.
+    """Check every input, then build each language in turn and the root pages, holding the build
+    lock (a second build of this checkout waits); return the exit status."""
+    problems = damaged_inputs(languages)
+    if problems:
+        print(explained(problems), file=sys.stderr)
+        return 1
+    build_lock.acquire()  # a second build of this checkout waits here, and says for whom
+    try:
+        return build_languages(out, languages, extra)
+    finally:
+        build_lock.release()
 
-    A build that did not finish (it failed, or was interrupted) leaves a
+
+def build_languages(out, languages, extra):
+    """A build that did not finish (it failed, or was interrupted) leaves a
     marker; the next build then starts Sphinx afresh rather than trusting
     what it wrote. (The tutorials' own cache is guarded by tutorial_runs.)
     """
-    problems = damaged_catalogs(languages)
-    if problems:
-        print("\n".join(problems) + "\n" + catalog_checks.FIX_FIRST, file=sys.stderr)
-        return 1
     unfinished = out / "build-unfinished"
     if unfinished.exists():
         print("The last build did not finish: building every page afresh.")

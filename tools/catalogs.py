@@ -1,6 +1,7 @@
 """The translators' commands: check the catalogs, report progress, list what is left.
 
-Usage: python tools/catalogs.py check      # every check; exit 1 on a problem
+Usage: python tools/catalogs.py check      # every check, every input (glossary, conf.py...); exit 1 on a problem
+       python tools/catalogs.py inputs     # only that no input a contributor edits is damaged
        python tools/catalogs.py progress   # translated / fuzzy / untranslated per file
        python tools/catalogs.py todo       # the messages left to translate
 
@@ -9,7 +10,7 @@ Each covers every translation in conf.py's ``blitz_languages``.
 
 import sys
 
-from build_site import TRANSLATIONS, catalog_checks
+from build_site import TRANSLATIONS, catalog_checks, input_checks
 
 
 def all_catalogs():
@@ -30,8 +31,12 @@ def print_progress(paths):
 def main(argv=None):
     command = (argv or sys.argv[1:] or ["check"])[0]
     paths = all_catalogs()
+    if command == "inputs":
+        problems = input_checks.problems(catalogs=False)
+        print("\n".join(problems) or "No damaged input.")
+        return 1 if problems else 0
     if command == "check":
-        problems = catalog_checks.all_problems(paths)
+        problems = input_checks.problems(catalogs=False) + catalog_checks.all_problems(paths)
         print("\n".join(problems) or f"{len(paths)} catalogs: no problems.")
         return 1 if problems else 0
     if command == "progress":

@@ -43,9 +43,9 @@ def add_theme_messages(theme_template, po):
 
 def update_catalogs(extra=()):
     """Refresh the catalogs; ``extra`` arguments go to sphinx-build."""
-    problems = build_site.damaged_catalogs(TRANSLATIONS)
+    problems = build_site.damaged_inputs(build_site.LANGUAGES)
     if problems:
-        sys.exit("\n".join(problems) + "\n" + catalog_checks.FIX_FIRST.replace("build again", "run `nox -s catalogs` again"))
+        sys.exit(build_site.explained(problems, "run `nox -s catalogs` again"))
     shutil.rmtree(TEMPLATES, ignore_errors=True)
     if build_site.sphinx_build(build_site.LANGUAGES[0], ROOT / "_build", "gettext", extra):
         sys.exit("The gettext build failed; see the messages above.")

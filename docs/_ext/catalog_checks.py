@@ -19,6 +19,8 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from docutils import nodes
 from sphinx.errors import ConfigError
 
+import input_checks
+
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
 # The one wrapping style: sphinx-intl's writer (babel's) with wrapping off, so
@@ -80,7 +82,10 @@ def syntax_errors(path):
     Babel accepts all three silently: it drops the line, reads ``\\q`` as ``q``,
     and keeps one of two translations.
     """
-    errors, seen = [], {}
+    errors = input_checks.text_problems(path)  # GBK or a BOM: save again, no msgstr is wrong
+    if errors:
+        return errors
+    seen = {}
     key, start, field = "", 0, None
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines, start=1):
@@ -294,6 +299,9 @@ def markup_problems(path):
 
 def load_glossary(path):
     """A glossary: a list of {term, translation, forms, note} entries and the names that stay English."""
+    problems = input_checks.glossary_problems(path)
+    if problems:
+        raise input_checks.InputError("\n".join(problems))
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     return data["term"], data["keep"]["terms"]
 
@@ -333,6 +341,10 @@ def glossary_problems(path, glossary=None):
 def wrapping_problems(path):
     """A catalog not written the way sphinx-intl writes it (so diffs stay small)."""
     text = Path(path).read_bytes()
+    if b"\r\n" in text:
+        line = text[: text.index(b"\r\n")].count(b"\n") + 1
+        return [f"{relative(path)}:{line}: Windows line endings (CRLF); run `nox -s catalogs` to rewrite the "
+                "file with LF endings (nothing else changes), or set your editor to LF"]
     expected = io.BytesIO()
     write_po(expected, load(path), width=LINE_WIDTH, ignore_obsolete=True)
     if text == expected.getvalue():

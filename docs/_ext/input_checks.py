@@ -1,0 +1,299 @@
+"""Every file a contributor edits, checked before anything is built.
+
+A damaged input must stop the build, and every nox session that reads it,
+before any tutorial runs, with ``path:line[:column]: what is wrong; what to
+do``, and without writing to the file. Checked here: conf.py (it parses, and
+``blitz_languages``' entries), each translation's glossary.toml, the search
+query set, the tutorial scripts (they parse), the data files in
+``DATA_FILES``, and, through catalog_checks, the catalogs (their encoding
+included: every text input is UTF-8, without a byte-order mark).
+
+``tools/build_site.py``, ``tools/update_catalogs.py`` and
+``tools/catalogs.py check`` call :func:`problems` first; as a Sphinx
+extension it does the same at config-inited, so a plain ``sphinx-build`` or
+``nox -s serve`` stops there too. Sphinx itself would report most of these as
+a crash ("please open an issue at Sphinx's tracker") after the tutorials ran.
+
+A new data file is registered in ``DATA_FILES``: a glob under the repository
+root and a function that returns its problems as ``path:line: ...`` strings.
+"""
+
+import ast
+import re
+import runpy
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CONF = ROOT / "conf.py"
+SEARCH_QUERIES = ROOT / "tests" / "search_queries.toml"
+EXAMPLES = ROOT / "examples"
+
+
+class InputError(ValueError):
+    """A damaged input; its message is one ``path:line: ...`` line per problem."""
+
+
+def relative(path):
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+def where(path, line, column=None):
+    return f"{relative(path)}:{line}" + (f":{column}" if column else "")
+
+
+RESAVE = "save it again as UTF-8"
+
+
+def text_problems(path):
+    """A text input that is not UTF-8 without a byte-order mark: where, and how to save it again."""
+    data = Path(path).read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return [f"{where(path, 1, 1)}: the file starts with a byte-order mark (BOM); "
+                f"{RESAVE} without BOM (your editor's encoding setting), then run the command again"]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return [f"{where(path, line, column)}: not UTF-8 (byte 0x{data[error.start]:02x}; "
+                f"the file was saved in another encoding, GBK perhaps); {RESAVE} (your editor's encoding "
+                "setting), then run the command again; the text is all there, change nothing else"]
+    return []
+
+
+def read_text(path):
+    """The text of a UTF-8 input; InputError naming path:line:column otherwise."""
+    problems = text_problems(path)
+    if problems:
+        raise InputError("\n".join(problems))
+    return Path(path).read_text(encoding="utf-8")
+
+
+TOML_POSITION = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
+
+
+def load_toml(path):
+    """A TOML input; a syntax error names path:line:column (tomllib puts them in its message)."""
+    text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = TOML_POSITION.match(str(error))
+        message, line, column = found.groups() if found else (str(error), 1, None)
+        raise InputError(f"{where(path, line, column)}: not valid TOML: {message}; "
+                         "fix it there (compare it with the entries around it), then run the command again") from None
+
+
+def line_of(path, pattern, occurrence=0, default=1):
+    """The line number of the occurrence-th line matching ``pattern`` (for problems TOML does not place)."""
+    lines = [n for n, line in enumerate(read_text(path).splitlines(), 1) if re.match(pattern, line)]
+    return lines[occurrence] if occurrence < len(lines) else default
+
+
+# conf.py and its language list ------------------------------------------------
+
+def read_conf(path=CONF):
+    """conf.py's settings; InputError naming conf.py:line when it does not parse or run."""
+    read_text(path)
+    try:
+        return runpy.run_path(str(path))
+    except SyntaxError as error:
+        raise InputError(f"{where(path, error.lineno, error.offset)}: Python syntax error: {error.msg}; "
+                         "fix conf.py there, then run the command again") from None
+
+
+def conf_lines(path=CONF):
+    """Line of each entry of blitz_languages in conf.py (the entry's key), and of the list itself."""
+    tree = ast.parse(read_text(path))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "blitz_languages" for t in node.targets):
+            keys = {}
+            if isinstance(node.value, ast.Dict):
+                keys = {k.value: k.lineno for k in node.value.keys if isinstance(k, ast.Constant)}
+            return node.lineno, keys
+    return 1, {}
+
+
+LANGUAGE_FIX = ("each entry is \"<gettext code>\": {\"name\": \"<the language's own name>\", ...} "
+                "as in the entries above; fix conf.py there, then run the command again")
+
+
+def language_problems(languages, path=CONF):
+    """Malformed entries of blitz_languages: a code babel does not know, no name, a setting that is not text."""
+    from babel import Locale, UnknownLocaleError
+
+    list_line, lines = conf_lines(path)
+    if not isinstance(languages, dict) or not languages:
+        return [f"{where(path, list_line)}: blitz_languages must be a non-empty dict, the source language first; "
+                + LANGUAGE_FIX]
+    problems = []
+    for code, settings in languages.items():
+        at = where(path, lines.get(code, list_line))
+        try:
+            Locale.parse(code)
+        except (UnknownLocaleError, ValueError, TypeError):
+            problems.append(f"{at}: {code!r} in blitz_languages is not a language code (zh_CN, pt_BR, ja...); "
+                            + LANGUAGE_FIX)
+            continue
+        if not isinstance(settings, dict):
+            problems.append(f"{at}: blitz_languages[{code!r}] is {type(settings).__name__}, not a dict; " + LANGUAGE_FIX)
+            continue
+        if not isinstance(settings.get("name"), str) or not settings["name"].strip():
+            problems.append(f"{at}: blitz_languages[{code!r}] has no \"name\"; " + LANGUAGE_FIX)
+        for name, value in settings.items():
+            if not isinstance(value, str):
+                problems.append(f"{at}: blitz_languages[{code!r}][{name!r}] is {type(value).__name__}, "
+                                "not text; " + LANGUAGE_FIX)
+    return problems
+
+
+# The glossary -------------------------------------------------------------------
+
+def glossary_problems(path):
+    """glossary.toml: TOML, then a [[term]] table per term with term and translation, and [keep] terms."""
+    try:
+        data = load_toml(path)
+    except InputError as error:
+        return str(error).splitlines()
+    fix = "see the comment at the top of the file, then run the command again"
+    problems = []
+    terms = data.get("term")
+    if not isinstance(terms, list):
+        return [f"{where(path, 1)}: no [[term]] entries; {fix}"]
+    for number, term in enumerate(terms):
+        for key in ("term", "translation"):
+            if not isinstance(term.get(key), str) or not term[key].strip():
+                at = where(path, line_of(path, r"\s*\[\[term\]\]", number))
+                problems.append(f"{at}: this [[term]] has no {key} = \"...\"; {fix}")
+        if not isinstance(term.get("forms", []), list):
+            at = where(path, line_of(path, r"\s*\[\[term\]\]", number))
+            problems.append(f"{at}: forms must be a list of strings; {fix}")
+    keep = data.get("keep", {}).get("terms")
+    if not isinstance(keep, list) or not all(isinstance(t, str) for t in keep):
+        at = where(path, line_of(path, r"\s*\[keep\]"))
+        problems.append(f"{at}: [keep] needs terms = [\"...\", ...], the names that stay English; {fix}")
+    return problems
+
+
+# The search query set ----------------------------------------------------------
+
+def page_exists(page):
+    """A page named as in the site without .html: a docs/ source, a tutorial script, or the search page."""
+    if page == "search":
+        return True
+    if page.startswith("tutorials/"):
+        return (EXAMPLES / f"{page.removeprefix('tutorials/')}.py").exists()
+    return any((ROOT / "docs" / f"{page}{suffix}").exists() for suffix in (".rst", ".md"))
+
+
+def search_query_problems(path, languages):
+    """tests/search_queries.toml: a table per language of the site, each query naming a page that exists."""
+    try:
+        data = load_toml(path)
+    except InputError as error:
+        return str(error).splitlines()
+    problems = []
+    for language, queries in data.items():
+        at = where(path, line_of(path, rf"\s*\[{re.escape(language)}\]"))
+        if language not in languages or not isinstance(queries, dict):
+            problems.append(f"{at}: [{language}] is not a language of conf.py's blitz_languages "
+                            f"({', '.join(languages)}); name the table after one, then run the command again")
+            continue
+        for query, page in queries.items():
+            if not isinstance(page, str) or not page_exists(page):
+                line = line_of(path, rf'\s*"?{re.escape(query)}"?\s*=')
+                problems.append(f"{where(path, line)}: the query {query!r} names {page!r}, which is no page of the "
+                                "site; name a page as its address reads, without .html "
+                                "(\"tutorials/plot_1_tensors\"), then run the command again")
+    return problems
+
+
+# The tutorial scripts -----------------------------------------------------------
+
+def script_problems(path):
+    """A tutorial script that Python cannot parse: its line and column, before any tutorial runs."""
+    problems = text_problems(path)
+    if problems:
+        return problems
+    try:
+        compile(Path(path).read_bytes(), str(path), "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return [f"{where(path, error.lineno, error.offset)}: Python syntax error: {error.msg}; fix the script there "
+                f"(`python {relative(path)}` shows the same error), then build again"]
+    return []
+
+
+# Data files ---------------------------------------------------------------------
+
+def inventory_problems(path):
+    """A Sphinx inventory (objects.inv) that Sphinx cannot read."""
+    from sphinx.util.inventory import InventoryFile
+
+    try:
+        InventoryFile.loads(Path(path).read_bytes(), uri="")
+    except Exception as error:  # zlib, decoding and format errors alike
+        return [f"{where(path, 1)}: not a Sphinx inventory ({error}); download it again from the site it "
+                "comes from (its objects.inv), then run the command again"]
+    return []
+
+
+# Data files the build reads, by glob under the repository root, and the check each must pass.
+# Add an entry here when a change adds a data file that contributors edit or refresh.
+DATA_FILES = {
+    "docs/_inventories/*.inv": inventory_problems,
+}
+
+
+def data_file_problems(root=ROOT):
+    return [problem for pattern, check in DATA_FILES.items()
+            for path in sorted(Path(root).glob(pattern)) for problem in check(path)]
+
+
+# Everything at once ---------------------------------------------------------------
+
+def problems(languages=None, catalogs=True):
+    """Every damaged contributor input, as ``path:line[:column]: ...`` lines, cheapest first.
+
+    ``languages``: whose catalogs and glossaries to check (default: all of conf.py's).
+    """
+    import catalog_checks
+
+    try:
+        conf = read_conf()
+    except InputError as error:
+        return str(error).splitlines()
+    found = language_problems(conf.get("blitz_languages"))
+    if found:
+        return found
+    every_language = list(conf["blitz_languages"])
+    languages = languages or every_language
+    for language in languages[1:] if languages[0] == every_language[0] else languages:
+        glossary = catalog_checks.glossary_path(language)
+        if glossary.exists():
+            found += glossary_problems(glossary)
+    if SEARCH_QUERIES.exists():
+        found += search_query_problems(SEARCH_QUERIES, every_language)
+    for script in sorted(EXAMPLES.glob("*.py")):
+        found += script_problems(script)
+    found += data_file_problems()
+    if catalogs:
+        found += [problem for language in languages if language != every_language[0]
+                  for po in catalog_checks.catalogs(language) for problem in catalog_checks.validation_problems(po)]
+    return found
+
+
+def refuse_damaged_inputs(app, config):
+    """config-inited: stop a plain sphinx-build (and `nox -s serve`) as build_site.py would, without a crash report.
+
+    SystemExit passes Sphinx's handler, which would print every exception as a crash to report to Sphinx.
+    """
+    found = problems([config.language], catalogs=False)
+    if found:
+        raise SystemExit("\n".join(found))
+
+
+def setup(app):
+    app.connect("config-inited", refuse_damaged_inputs, priority=100)  # before anything reads an input
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
