@@ -1,10 +1,16 @@
 """What happens when something is wrong: each failure names its file and line, and nothing is lost."""
 
+import fcntl
+import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 
 import pytest
 
-from site_facts import SOURCE, TRANSLATIONS, clean_copy, run_tool
+from site_facts import PAGES, SOURCE, TRANSLATIONS, catalog_checks, clean_copy, run_tool
 
 BROKEN_TUTORIAL = '''r"""
 A tutorial that breaks
@@ -262,3 +268,179 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
     assert files == sorted(p.relative_to(html) for p in html.rglob("*") if p.is_file())
     different = [str(p) for p in files if (first / p).read_bytes() != (html / p).read_bytes()]
     assert different == []
+
+
+# Every other input a contributor edits: damaged, it stops the build (and `nox -s catalogs`)
+# before any tutorial runs, naming path:line[:column] and the next step, and is left as it was.
+
+def first_non_ascii(text):
+    """(line, column) of the first non-ASCII character: where a GBK file stops being UTF-8."""
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if not row.isascii())
+    row = text.splitlines()[line - 1]
+    return line, next(i for i, char in enumerate(row, 1) if not char.isascii())
+
+
+def line_number(text, row):
+    return text.splitlines().index(row) + 1
+
+
+def gbk(text):
+    line, column = first_non_ascii(text)
+    return text.encode("gbk"), (f"{line}:{column}: not UTF-8 (byte 0x{text.splitlines()[line - 1][column - 1].encode('gbk')[0]:02x}; "
+                                "the file was saved in another encoding, GBK perhaps); save it again as UTF-8")
+
+
+def with_bom(text):
+    return b"\xef\xbb\xbf" + text.encode(), "1:1: the file starts with a byte-order mark (BOM); save it again as UTF-8 without BOM"
+
+
+def unclosed_table(text):
+    line = line_number(text, "[keep]")
+    return text.replace("[keep]", "[keep").encode(), f"{line}:6: not valid TOML: Expected ']' at the end of a table declaration"
+
+
+def term_without_translation(text):
+    line = line_number(text, 'term = "batch"') - 1
+    return (text.replace('translation = "批次"\n', "").encode(),
+            f"{line}: this [[term]] has no translation = \"...\"")
+
+
+def language_without_name(text):
+    line = line_number(text, f'    "{ZH}": {{')
+    return text.replace('"name": "简体中文",', '"nmae": "简体中文",').encode(), f"{line}: blitz_languages['{ZH}'] has no \"name\""
+
+
+def hyphenated_language(text):
+    line = line_number(text, f'    "{ZH}": {{')
+    tag = ZH.replace("_", "-")
+    return (text.replace(f'    "{ZH}": {{', f'    "{tag}": {{').encode(),
+            f"{line}: '{tag}' in blitz_languages is not a language code")
+
+
+def conf_syntax_error(text):
+    line = line_number(text, "extensions = [")
+    return text.replace("extensions = [", "extensions = [[", 1).encode(), f"{line}:14: Python syntax error: '[' was never closed"
+
+
+def query_for_a_missing_page(text):
+    row = next(r for r in text.splitlines() if r.endswith('= "tutorials/plot_4_classifier"'))
+    return (text.replace(row, row.replace("plot_4_classifier", "plot_4_clasifier"), 1).encode(),
+            f"{line_number(text, row)}: the query {row.split(' = ')[0].strip(chr(34))!r} names "
+            "'tutorials/plot_4_clasifier', which is no page of the site")
+
+
+def unquoted_query(text):
+    row = next(r for r in text.splitlines() if r.endswith('= "tutorials/plot_4_classifier"'))
+    query = row.split(" = ")[0]
+    return (text.replace(row, row.replace(query, query.strip('"') + " 2"), 1).encode(),
+            f"{line_number(text, row)}:1: not valid TOML: Invalid statement")
+
+
+def script_syntax_error(text):
+    return (text.replace("import torch\n", "import torch(\n", 1).encode(),
+            f"{line_number(text, 'import torch')}:13: Python syntax error: invalid syntax")
+
+
+def garbled_inventory(text):
+    return b"# Sphinx inventory version 2\n# Project: x\n# Version: 1\n# no zlib here\nnot compressed", (
+        "1: not a Sphinx inventory (")
+
+
+GLOSSARY = f"locales/{ZH}/glossary.toml"
+INPUT_DAMAGE = [
+    ("catalog in GBK", f"locales/{ZH}/LC_MESSAGES/index.po", gbk),
+    ("catalog with BOM", f"locales/{ZH}/LC_MESSAGES/contributing/translating.po", with_bom),
+    ("glossary: unclosed [", GLOSSARY, unclosed_table),
+    ("glossary: term without translation", GLOSSARY, term_without_translation),
+    ("glossary in GBK", GLOSSARY, gbk),
+    ("languages: no name", "conf.py", language_without_name),
+    ("languages: hyphenated code", "conf.py", hyphenated_language),
+    ("conf.py syntax", "conf.py", conf_syntax_error),
+    ("query: no such page", "tests/search_queries.toml", query_for_a_missing_page),
+    ("query: TOML syntax", "tests/search_queries.toml", unquoted_query),
+    ("tutorial syntax", "examples/plot_3_neural_networks.py", script_syntax_error),
+    ("inventory", "docs/_inventories/python.inv", garbled_inventory),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "how"), INPUT_DAMAGE, ids=[d[0] for d in INPUT_DAMAGE])
+def test_a_damaged_input_stops_everything_and_is_kept(tmp_path, name, path, how):
+    root = clean_copy(tmp_path / "repo")
+    target = root / path
+    original = target.read_text(encoding="utf-8") if target.exists() else ""
+    written, said = how(original)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(written)
+
+    runs = tmp_path / "runs.txt"
+    build = run_tool(root, "build_site.py", env={"BLITZ_EXECUTION_LOG": str(runs)})
+    assert build.returncode != 0
+    assert f"{path}:{said}" in build.stdout, build.stdout
+    assert not runs.exists(), "no tutorial may run before the inputs are known to be good"
+    assert "report this error" not in build.stdout and "Traceback" not in build.stdout
+    assert "msgstr" not in build.stdout, "no advice about a msgstr: nothing is wrong with one"
+
+    for command in (["update_catalogs.py"], ["catalogs.py", "check"]):
+        refused = run_tool(root, *command)
+        assert refused.returncode != 0 and f"{path}:{said}" in refused.stdout, refused.stdout
+    assert target.read_bytes() == written, "nothing the contributor wrote is lost or rewritten"
+
+
+def test_a_catalog_with_windows_line_endings_builds_and_the_check_says_how_to_rewrite(tmp_path):
+    root = clean_copy(tmp_path / "repo")
+    po = root / "locales" / ZH / "LC_MESSAGES" / "index.po"
+    good = catalog_checks.load(po)
+    po.write_bytes(po.read_bytes().replace(b"\n", b"\r\n"))
+    written = po.read_bytes()
+    assert catalog_checks.validation_problems(po) == [], "the build accepts it"
+    assert [(m.id, m.string) for m in catalog_checks.load(po)] == [(m.id, m.string) for m in good]
+    check = run_tool(root, "catalogs.py", "check")
+    assert check.returncode != 0
+    assert (f"locales/{ZH}/LC_MESSAGES/index.po:1: Windows line endings (CRLF); run `nox -s catalogs` "
+            "to rewrite the file with LF endings") in check.stdout
+    assert po.read_bytes() == written
+
+
+def search_index_pages(html, language):
+    index = (html / language / "searchindex.js").read_text(encoding="utf-8")
+    return set(json.loads(index.split('"docnames":')[1].split("]")[0] + "]"))
+
+
+def test_two_builds_at_once_leave_one_whole_site(tmp_path):
+    root = clean_copy(tmp_path / "repo")
+    command = [sys.executable, "tools/build_site.py", "-D", "plot_gallery=0"]
+    builds = [subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+              for _ in range(2)]
+    outputs = [build.communicate(timeout=1800)[0] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], "\n".join(outputs)
+    waited = [output for output in outputs if "Another build of this checkout is running (pid " in output]
+    assert len(waited) == 1, "the second build waits for the first, and says for which process"
+    pids = {str(build.pid) for build in builds}
+    assert waited[0].split("running (pid ")[1].split(",")[0] in pids
+    every_page = {page.removesuffix(".html") for page in PAGES if page != "search.html"}
+    for language in (SOURCE, *TRANSLATIONS):
+        assert search_index_pages(root / "_build" / "html", language) == every_page, language
+
+
+def test_a_preview_rebuild_waits_for_a_running_build(tmp_path):
+    """`nox -s serve`'s rebuilds are plain sphinx-build runs: they take the same lock."""
+    root = clean_copy(tmp_path / "repo")
+    lock = root / "_build" / "build.lock"
+    lock.parent.mkdir(parents=True)
+    log = tmp_path / "preview.txt"
+    with open(lock, "a+", encoding="utf-8") as held, open(log, "w") as output:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write(f"pid {os.getpid()}, since now\n")
+        held.flush()
+        preview = subprocess.Popen(
+            [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(root), "-D", f"language={SOURCE}",
+             "-D", "plot_gallery=0", str(root / "docs"), str(root / "_build" / "serve" / SOURCE)],
+            cwd=root, stdout=output, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 300
+        while "Another build" not in log.read_text() and preview.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(2)
+        assert preview.poll() is None, "the preview must wait while another build holds the lock"
+        assert not (root / "docs" / "tutorials").exists(), "nothing written while waiting"
+    assert preview.wait(timeout=900) == 0, log.read_text()
+    assert f"Another build of this checkout is running (pid {os.getpid()}, since now;" in log.read_text()
