@@ -60,9 +60,23 @@ def docs(session):
 
 
 @nox.session(default=False)
-def serve(session):
-    """Live preview at http://localhost:8000: `nox -s serve` (the source language) or `nox -s serve -- zh_CN`."""
+def checks(session):
+    """The fast checks, in seconds, nothing built: every input a contributor edits (catalogs, glossary,
+    conf.py's languages, search queries, scripts, data files), the catalog checks and sphinx-lint."""
     shared_env(session)
+    session.run(PYTHON, "tools/catalogs.py", "check")
+    session.run(PYTHON, "-m", "sphinxlint", "--enable", "all", "--disable", "line-too-long",
+                str(ROOT / "docs"), str(ROOT / "locales"))
+
+
+@nox.session(default=False)
+def serve(session):
+    """Live preview at http://localhost:8000: `nox -s serve` (the source language) or `nox -s serve -- zh_CN`.
+
+    Its rebuilds and `nox -s docs` take turns (docs/_ext/build_lock.py): they share docs/tutorials/.
+    """
+    shared_env(session)
+    session.run(PYTHON, "tools/catalogs.py", "inputs")  # a damaged conf.py or glossary, named before the server starts
     source = runpy.run_path(str(ROOT / "conf.py"))["language"]
     language, *extra = session.posargs or [source]
     session.run(
