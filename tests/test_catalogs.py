@@ -180,3 +180,18 @@ def test_removed_page_leaves_no_orphan_catalog(tmp_path, site):
     assert f"Removed locales/{ZH}/LC_MESSAGES/tutorials/plot_0_removed.po" in update.stdout
     assert not orphan.exists()
     assert (catalog_dir / "sphinx.po").exists()  # the theme's catalog has no page, and stays
+
+
+def test_refreshing_catalogs_keeps_their_creation_date(tmp_path):
+    """The gettext build stamps every run's time into every catalog; kept, merges stop conflicting."""
+    root = clean_copy(tmp_path / "repo")
+    pos = catalog_checks.catalogs(ZH, root / "locales")
+    before = {po: po.read_bytes() for po in pos}
+    # No tutorial runs (their figures' alt texts leave the catalogs; the header is what is tested)
+    update = run_tool(root, "update_catalogs.py", "-D", "sphinx_gallery_conf.filename_pattern=plot_9")
+    assert update.returncode == 0, update.stdout
+    for po in pos:
+        date = next(line for line in before[po].splitlines() if line.startswith(b'"POT-Creation-Date: '))
+        assert date in po.read_bytes().splitlines(), po
+    unchanged = catalog_checks.locale_dir(ZH, root / "locales") / "index.po"
+    assert unchanged.read_bytes() == before[unchanged], "a catalog whose page did not change is not rewritten"

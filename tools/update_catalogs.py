@@ -15,6 +15,7 @@ of our templates and of our extensions, and the gettext build sees only the
 templates' part. Its new template messages are added; nothing is removed.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,27 @@ from build_site import ROOT, TRANSLATIONS, catalog_checks
 
 TEMPLATES = ROOT / "_build" / "gettext"
 THEME_CATALOG = "sphinx.po"
+POT_CREATION_DATE = re.compile(rb'^"POT-Creation-Date: [^"\n]*"$', re.M)
+
+
+def creation_dates(language):
+    """Each catalog's POT-Creation-Date header line, before the refresh."""
+    dates = {}
+    for po in catalog_checks.catalogs(language):
+        found = POT_CREATION_DATE.search(po.read_bytes())
+        if found:
+            dates[po] = found.group()
+    return dates
+
+
+def keep_creation_date(po, dates):
+    """Put back the catalog's old POT-Creation-Date: the gettext build stamps the time of every
+    run into every catalog, so each refresh changed all of them and branches' merges conflicted."""
+    if po in dates:
+        text = po.read_bytes()
+        kept = POT_CREATION_DATE.sub(lambda _: dates[po], text, count=1)
+        if kept != text:
+            po.write_bytes(kept)
 
 
 def add_theme_messages(theme_template, po):
@@ -53,6 +75,7 @@ def update_catalogs(extra=()):
     theme_template = TEMPLATES / THEME_CATALOG.replace(".po", ".pot")
     (templates / theme_template.name).replace(theme_template)  # sphinx-intl would drop the rest
     for language in TRANSLATIONS:
+        dates = creation_dates(language)
         subprocess.run(
             [sys.executable, "-m", "sphinx_intl", "update",
              "--pot-dir", str(templates),
@@ -71,6 +94,7 @@ def update_catalogs(extra=()):
                 print(f"Removed {catalog_checks.relative(po)}: its page is gone (git history keeps it).")
                 continue
             catalog_checks.rewrap(po)
+            keep_creation_date(po, dates)
 
 
 if __name__ == "__main__":
