@@ -47,7 +47,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinxext.opengraph",
     "sphinx_design",  # the dropdowns that hide the solutions of the exercises
-    "myst_parser",  # a page may be MyST Markdown (docs/*.md); see README, "Translating"
+    "myst_parser",  # MyST Markdown pages; none yet, README ("Translating") says why
     # Ours, in docs/_ext/:
     "input_checks",  # refuse a damaged glossary, language list, query set or script before anything runs
     "myst_quiet",  # myst_parser without its configuration dump on every build

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from build_site import LANGUAGES, TRANSLATIONS, catalog_checks  # noqa: E402
+from build_site import LANGUAGES, TRANSLATIONS, catalog_checks, input_checks  # noqa: E402, F401
 from clean_copy import clean_copy  # noqa: E402
 from site_languages import language_tag  # noqa: E402, F401  (for the tests; build_site puts docs/_ext on the path)
 

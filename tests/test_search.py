@@ -5,16 +5,16 @@ bar (issue 12) is the expected page first for at least 95 % of a language's
 queries and among the first five for every one.
 """
 
-import tomllib
 from urllib.parse import quote
 
 import pytest
 
-from site_facts import ROOT, SOURCE, TRANSLATIONS, require_browser
+from site_facts import SOURCE, TRANSLATIONS, input_checks, require_browser
 
 require_browser()
 
-QUERIES = tomllib.loads((ROOT / "tests" / "search_queries.toml").read_text(encoding="utf-8"))
+# A damaged query set is named path:line (input_checks), not a bare TOML or codec error.
+QUERIES = input_checks.load_toml(input_checks.SEARCH_QUERIES)
 ZH = TRANSLATIONS[0]
 FIRST_SHARE = 0.95
 DONE = "document.querySelector('#search-results p.search-summary')?.innerText"
