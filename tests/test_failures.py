@@ -383,6 +383,7 @@ def test_a_damaged_input_stops_everything_and_is_kept(tmp_path, name, path, how)
     for command in (["update_catalogs.py"], ["catalogs.py", "check"]):
         refused = run_tool(root, *command)
         assert refused.returncode != 0 and f"{path}:{said}" in refused.stdout, refused.stdout
+        assert "Traceback" not in refused.stdout
     assert target.read_bytes() == written, "nothing the contributor wrote is lost or rewritten"
 
 

@@ -29,6 +29,14 @@ def print_progress(paths):
 
 
 def main(argv=None):
+    try:
+        return run(argv)
+    except ValueError as error:  # a damaged catalog or glossary: its path:line, not a traceback
+        print(error)
+        return 1
+
+
+def run(argv=None):
     command = (argv or sys.argv[1:] or ["check"])[0]
     paths = all_catalogs()
     if command == "inputs":
@@ -36,7 +44,8 @@ def main(argv=None):
         print("\n".join(problems) or "No damaged input.")
         return 1 if problems else 0
     if command == "check":
-        problems = input_checks.problems(catalogs=False) + catalog_checks.all_problems(paths)
+        # A damaged glossary or conf.py first: the catalog checks read them.
+        problems = input_checks.problems(catalogs=False) or catalog_checks.all_problems(paths)
         print("\n".join(problems) or f"{len(paths)} catalogs: no problems.")
         return 1 if problems else 0
     if command == "progress":
