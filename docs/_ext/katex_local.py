@@ -72,6 +72,7 @@ def start_render_server_reliably():
     and left node running. This start retries until the startup timeout and
     stops node when it gives up. (Its TCP start would retry too, but needs a
     loopback interface, which a build without any network may lack.)
+    0.9.11 is still the latest release (December 2026); drop this when one retries.
     """
     from sphinxcontrib import katex
 
