@@ -322,6 +322,12 @@ def conf_syntax_error(text):
     return text.replace("extensions = [", "extensions = [[", 1).encode(), f"{line}:14: Python syntax error: '[' was never closed"
 
 
+def conf_that_raises(text):
+    row = "language = next(iter(blitz_languages))"
+    return (text.replace(row, row.replace("blitz_languages", "blitz_language")).encode(),
+            f"{line_number(text, row)}: NameError: name 'blitz_language' is not defined")
+
+
 def query_for_a_missing_page(text):
     row = next(r for r in text.splitlines() if r.endswith('= "tutorials/plot_4_classifier"'))
     return (text.replace(row, row.replace("plot_4_classifier", "plot_4_clasifier"), 1).encode(),
@@ -356,6 +362,7 @@ INPUT_DAMAGE = [
     ("languages: no name", "conf.py", language_without_name),
     ("languages: hyphenated code", "conf.py", hyphenated_language),
     ("conf.py syntax", "conf.py", conf_syntax_error),
+    ("conf.py raises", "conf.py", conf_that_raises),
     ("query: no such page", "tests/search_queries.toml", query_for_a_missing_page),
     ("query: TOML syntax", "tests/search_queries.toml", unquoted_query),
     ("tutorial syntax", "examples/plot_3_neural_networks.py", script_syntax_error),

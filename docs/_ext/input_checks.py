@@ -22,6 +22,7 @@ import ast
 import re
 import runpy
 import tomllib
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,6 +102,10 @@ def read_conf(path=CONF):
         return runpy.run_path(str(path))
     except SyntaxError as error:
         raise InputError(f"{where(path, error.lineno, error.offset)}: Python syntax error: {error.msg}; "
+                         "fix conf.py there, then run the command again") from None
+    except Exception as error:  # it parses, then raises: name the line of conf.py that did
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if Path(frame.filename) == Path(path)]
+        raise InputError(f"{where(path, frames[-1].lineno if frames else 1)}: {type(error).__name__}: {error}; "
                          "fix conf.py there, then run the command again") from None
 
 
