@@ -20,6 +20,13 @@ def test_the_built_pages_and_downloads_have_no_typography_slip(site, language):
     assert lint.stdout.strip().endswith("0 finding(s) in " + str(html))
 
 
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_interface_strings_of_scripts_use_full_width_punctuation(site, language):
+    """sphinx-copybutton's own messages ('复制成功!') are interface strings too."""
+    script = (site.html / language / "_static" / "copybutton.js").read_text(encoding="utf-8")
+    assert "复制成功！" in script and not zh_typography.re.search(f"[{zh_typography.CJK}][!?,;:]", script)
+
+
 def page(tmp_path, body):
     (tmp_path / "page.html").write_text(f"<html><body><article>{body}</article></body></html>", encoding="utf-8")
     return zh_typography.page_findings(tmp_path / "page.html", tmp_path)
