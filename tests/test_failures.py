@@ -219,7 +219,7 @@ def test_a_deleted_catalog_shows_english_and_counts_as_missing(tmp_path):
     assert run_tool(root, "build_site.py", "-D", "plot_gallery=0").returncode == 0
     assert "<h1>Glossary" in glossary_page.read_text(encoding="utf-8"), translated_title
     status = (root / "_build" / "html" / ZH / "contributing" / "status.html").read_text(encoding="utf-8")
-    assert "glossary.html" in status and "缺少翻译目录" in status and "100%</td></tr></tbody>" not in status
+    assert "glossary.html" in status and "缺少消息目录" in status and "100%</td></tr></tbody>" not in status
 
 
 INTERRUPT_ON_THIRD_PAGE = '''"""Test helper: stop the build like Ctrl-C while the translation's pages are written."""

@@ -9,6 +9,13 @@ originals. The mark is a focusable span whose tooltip (``lang="en"``, shown on
 hover, focus and tap by CSS) holds the English, tied to it with
 ``aria-describedby``; the English is not in the search index, and not in a
 ``title`` attribute, which touch screens cannot show.
+
+A term is marked only where the block's English original (the
+``english_original`` node that ``parallel_reading`` puts after it) uses that
+term, in its prose: 参数 renders both "parameter" and "argument", and is marked
+"parameter" only where the English says parameter. Where two glossary terms
+share a rendering (反向传播: backpropagation, backward pass), the tooltip
+names the ones the English uses.
 """
 
 import re
@@ -17,7 +24,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 import catalog_checks
-from parallel_reading import english_original, is_translation
+from parallel_reading import BLOCKS, english_original, is_translation
 from site_languages import language_tag
 
 # Where a term is not prose, or is already a link or a heading.
@@ -31,13 +38,46 @@ class glossary_term(nodes.inline):
     """A glossary term in the prose; ``english`` holds its English term."""
 
 
+# Not the prose of an English original: its code, formulas and link titles (as the catalog check reads it).
+NOT_ENGLISH_PROSE = (nodes.literal, nodes.math, nodes.reference, nodes.raw)
+
+
 def english_by_translation(glossary_path):
-    """{Chinese rendering: "English term / other English term"} (two terms may share one rendering)."""
+    """{Chinese rendering: [(English term, the pattern of its forms), ...]} (two terms may share one)."""
     terms, _ = catalog_checks.load_glossary(glossary_path)
     english = {}
     for term in terms:
-        english.setdefault(term["translation"], []).append(term["term"])
-    return {translation: " / ".join(words) for translation, words in english.items()}
+        english.setdefault(term["translation"], []).append((term["term"], catalog_checks.english_forms(term)))
+    return english
+
+
+def block_english(text):
+    """The prose of the English original of the block holding ``text``; None when it has none."""
+    node = text.parent
+    while node is not None and not isinstance(node, BLOCKS):
+        node = node.parent
+    if node is None or node.parent is None:
+        return None
+    index = node.parent.index(node)
+    following = node.parent.children[index + 1] if index + 1 < len(node.parent.children) else None
+    if not isinstance(following, english_original):
+        return None
+    return " ".join(
+        str(piece) for piece in following.findall(nodes.Text)
+        if not any(isinstance(up, NOT_ENGLISH_PROSE) for up in ancestors(piece, following))
+    )
+
+
+def ancestors(node, stop):
+    node = node.parent
+    while node is not None and node is not stop:
+        yield node
+        node = node.parent
+
+
+def used_terms(candidates, english):
+    """The English terms among ``candidates`` that ``english`` uses, joined for the tooltip."""
+    return " / ".join(term for term, forms in candidates if english and forms.search(english))
 
 
 def is_prose(text):
@@ -79,12 +119,14 @@ class MarkGlossaryTerms(SphinxTransform):
         """Split ``text`` around the first unseen occurrence of each term."""
         pieces, last = [], 0
         source = str(text)
+        original = block_english(text)
         for match in pattern.finditer(source):
             term = match.group()
-            if term in seen:
-                continue
+            tip = used_terms(english[term], original)
+            if term in seen or not tip:
+                continue  # already marked in this section, or not what the English says here
             seen.add(term)
-            pieces += [nodes.Text(source[last : match.start()]), glossary_term("", term, english=english[term])]
+            pieces += [nodes.Text(source[last : match.start()]), glossary_term("", term, english=tip)]
             last = match.end()
         if pieces:
             pieces.append(nodes.Text(source[last:]))

@@ -8,12 +8,17 @@ result beside the node, in an ``english_original`` node. Cross-references in
 it resolve like the rest of the page; the English is in the page itself, so
 showing it needs no request and works offline.
 
+The original reads wholly in English: a ``:doc:`` link without a title of its
+own shows the English title of its page, not the translated one.
+
 The original is written as ``<div class="blitz-original" lang="en" hidden>``:
-hidden, it is neither shown nor read by screen readers. The button at the end
-of each block and the whole-page toggle under the title are written into the
-page too (their labels from sphinx.po), so nothing moves when the page
-finishes loading; ``parallel.js`` makes them work and remembers the toggle
-across pages. Without JavaScript they could do nothing, so a ``<noscript>``
+hidden, it is neither shown nor read by screen readers. Each block carries a
+real button (named from sphinx.po, for keyboards and screen readers), drawn as
+a discreet mark in the right margin beside the block, not as a pill after its
+text; tapping the block itself does the same (``parallel.js``). The buttons and
+the whole-page toggle under the title are written into the page, so nothing
+moves when the page finishes loading; ``parallel.js`` makes them work and
+remembers the toggle across pages. Without JavaScript they could do nothing, so a ``<noscript>``
 style hides them. The original is left out of the search
 index (``no-search``) and of the page's meta description (it is an
 ``Invisible`` node, which also keeps simple lists simple). Pages in the
@@ -24,9 +29,11 @@ import re
 from html import escape
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import publish_msgstr
+from sphinx.util import docname_join
 from sphinx.util.nodes import extract_messages
 
 from site_languages import language_tag
@@ -52,10 +59,26 @@ class RememberMessages(SphinxTransform):
     default_priority = 19  # before Sphinx's Locale transform (20)
 
     def apply(self):
-        if is_translation(self.config):
-            self.env.temp_data["blitz_msgids"] = [
-                (node, msgid) for node, msgid in extract_messages(self.document) if isinstance(node, BLOCKS)
-            ]
+        if not is_translation(self.config):
+            return
+        self.env.temp_data["blitz_msgids"] = [
+            (node, msgid) for node, msgid in extract_messages(self.document) if isinstance(node, BLOCKS)
+        ]
+        title = next((msgid for node, msgid in self.env.temp_data["blitz_msgids"]
+                      if isinstance(node, nodes.title) and isinstance(node.parent, nodes.section)), None)
+        if title is not None:  # the page's English title, for links to it in other pages' originals
+            english_titles(self.env)[self.env.docname] = title.replace("``", "")
+
+
+def english_titles(env):
+    if not hasattr(env, "blitz_english_titles"):
+        env.blitz_english_titles = {}
+    return env.blitz_english_titles
+
+
+# A :doc: link's title in an original, until every page's English title is known.
+# (A private-use character: docutils drops NUL, its own escape mark.)
+TITLE_PLACEHOLDER = re.compile("\ue000blitz-title:(.*?)\ue000")
 
 
 def parse_english(app, msgid, node, settings):
@@ -70,6 +93,11 @@ def parse_english(app, msgid, node, settings):
         target.parent.remove(target)  # the link itself keeps its URL; the target would repeat an id
     for element in patch.findall(nodes.Element):
         element["ids"], element["names"] = [], []
+    for xref in patch.findall(addnodes.pending_xref):
+        if xref.get("reftype") == "doc" and not xref.get("refexplicit"):
+            docname = docname_join(xref["refdoc"], xref["reftarget"])
+            xref["refexplicit"] = True  # the domain then writes this text, not the translated title
+            xref.children = [nodes.Text(f"\ue000blitz-title:{docname}\ue000")]
     return patch.children
 
 
@@ -95,8 +123,22 @@ class AddEnglishOriginals(SphinxTransform):
             node.parent.insert(node.parent.index(node) + 1, original)
 
 
-# The end of the block an original follows; its button goes just before it.
+# The end of the block an original follows; its button (a mark in the margin, see parallel.css) goes just before it.
 BLOCK_END = re.compile(r"</(p|h[1-6])>\s*$")
+
+
+def english_link_titles(app, doctree, docname):
+    """doctree-resolved: the English title of each linked page, in place of its placeholder."""
+    titles = english_titles(app.env)
+    for original in doctree.findall(english_original):
+        for text in list(original.findall(nodes.Text)):
+            if "\ue000" in text:
+                english = TITLE_PLACEHOLDER.sub(lambda m: titles.get(m[1], app.env.titles[m[1]].astext()), str(text))
+                text.parent.replace(text, nodes.Text(english))
+
+
+def merge_titles(app, env, docnames, other):
+    english_titles(env).update(getattr(other, "blitz_english_titles", {}))
 
 
 def visit_original(self, node):
@@ -107,9 +149,10 @@ def visit_original(self, node):
     if end:  # not after a dropdown's title, which sphinx-design writes apart from its content
         button = (
             f'<button type="button" class="blitz-original-toggle" aria-label="{escape(_("English original"))}" '
-            f'aria-controls="{original_id}" aria-expanded="false">{escape(_("English"))}</button>'
+            f'aria-controls="{original_id}" aria-expanded="false">'
+            f'<span class="blitz-visually-hidden">{escape(_("English"))}</span></button>'
         )
-        self.body[last] = f"{self.body[last][:end.start()]} {button}{self.body[last][end.start():]}"
+        self.body[last] = f"{self.body[last][:end.start()]}{button}{self.body[last][end.start():]}"
     self.body.append(
         f'<div class="blitz-original" id="{original_id}" lang="{self.builder.blitz_source_tag}" hidden>'
     )
@@ -164,5 +207,7 @@ def setup(app):
     app.add_transform(RememberMessages)
     app.add_transform(AddEnglishOriginals)
     app.connect("builder-inited", add_assets)
+    app.connect("doctree-resolved", english_link_titles)
+    app.connect("env-merge-info", merge_titles)
     app.connect("html-page-context", page_toggle)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

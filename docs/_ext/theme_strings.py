@@ -56,6 +56,26 @@ def translate_furo_literals(app):
         templates.environment.loader = FuroLiteralsAreMessages(templates.environment.loader)
 
 
+# Half-width punctuation after a Chinese character, as in sphinx-copybutton's '复制成功!'.
+HALF_WIDTH_AFTER_CHINESE = re.compile(r"([\u3400-\u9fff])([!?])")
+
+
+def full_width_copybutton_messages(app, exception):
+    """build-finished: full-width punctuation in sphinx-copybutton's own Chinese messages.
+
+    sphinx-copybutton keeps its messages in its script, not in a catalog, and
+    writes '复制成功!'. Only that file's Chinese is touched, and only this
+    punctuation, so an upgrade that fixes or changes it needs nothing here.
+    """
+    script = Path(app.outdir, "_static", "copybutton.js")
+    if exception is None and script.exists():
+        text = script.read_text(encoding="utf-8")
+        fixed = HALF_WIDTH_AFTER_CHINESE.sub(lambda m: m[1] + {"!": "！", "?": "？"}[m[2]], text)
+        if fixed != text:
+            script.write_text(fixed, encoding="utf-8")
+
+
 def setup(app):
     app.connect("builder-inited", translate_furo_literals)
+    app.connect("build-finished", full_width_copybutton_messages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

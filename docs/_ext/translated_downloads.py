@@ -97,7 +97,8 @@ def translate_script(source, messages, translate, where):
     out, i = [], 0
     if lines[0].strip() in ('r"""', '"""'):
         end = lines.index('"""', 1)
-        out += [lines[0], *translate_text("\n".join(lines[1:end]), messages, translate, where).split("\n"), '"""']
+        docstring = no_escaped_spaces(translate_text("\n".join(lines[1:end]), messages, translate, where))
+        out += [lines[0], *docstring.split("\n"), '"""']
         i = end + 1
     while i < len(lines):
         out.append(lines[i])
@@ -108,8 +109,18 @@ def translate_script(source, messages, translate, where):
                 cell.append(lines[i][2:] if lines[i].startswith("# ") else lines[i][1:])
                 i += 1
             body = translate_text("\n".join(cell), messages, translate, where)
+            body = no_escaped_spaces(body)
             out += [f"# {text}" if text else "#" for text in body.split("\n")]
     return "\n".join(out)
+
+
+def no_escaped_spaces(text):
+    """reST's "no space here" (a backslash and a space) as a space, outside formulas.
+
+    The reader of a script sees the markup (``:doc:`plot_1_tensors```), which is
+    Latin text: beside Chinese it takes a space, as the house style asks.
+    """
+    return outside_math(text, lambda part: part.replace("\\ ", " "))
 
 
 MATH = re.compile(r":math:`[^`]*`|^\.\. math::.*(?:\n+^[ \t]+.*)*", re.M)

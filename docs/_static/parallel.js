@@ -1,6 +1,7 @@
-// 中英对照: the button after each translated block shows its English original
-// (both written into the page at build time, the original hidden); the page
-// toggle shows them all and is remembered across pages.
+// 中英对照: each translated block's English original opens with a tap on the
+// block itself or on its button, a mark in the margin (both written into the
+// page at build time, the original hidden); the page toggle shows them all and
+// is remembered across pages.
 (() => {
   const STORAGE_KEY = "blitz-show-originals";
   const pageToggle = document.querySelector(".blitz-page-toggle");
@@ -16,6 +17,11 @@
     const original = document.getElementById(button.getAttribute("aria-controls"));
     if (!original) continue;
     button.addEventListener("click", () => show(button, original, original.hidden));
+    // A tap on the text does the same, unless it follows a link, opens a glossary tooltip or selects text.
+    button.parentElement.addEventListener("click", (event) => {
+      if (event.target.closest("a, button, .blitz-term") || String(window.getSelection())) return;
+      show(button, original, original.hidden);
+    });
     buttons.push([button, original]);
   }
 
