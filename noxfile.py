@@ -60,6 +60,14 @@ def docs(session):
 
 
 @nox.session(default=False)
+def linkcheck(session):
+    """Check every external link of every language, code links included, against the live sites (online)."""
+    shared_env(session)
+    session.env["BLITZ_LIVE_INVENTORIES"] = "1"  # names link as the published site links them
+    session.run(PYTHON, "tools/build_site.py", "--builder", "linkcheck", *session.posargs)
+
+
+@nox.session(default=False)
 def serve(session):
     """Live preview at http://localhost:8000: `nox -s serve` (the source language) or `nox -s serve -- zh_CN`."""
     shared_env(session)

@@ -5,7 +5,7 @@ same source folder, find sphinx-gallery's cache current and reuse it, so
 every tutorial executes once per site build. All builds run in this one
 process, which saves a start-up (Sphinx, matplotlib) per language.
 
-Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [SPHINX-BUILD ARGS]
+Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [--builder NAME] [SPHINX-BUILD ARGS]
 """
 
 import argparse
@@ -52,7 +52,7 @@ def damaged_catalogs(languages):
             for po in catalog_checks.catalogs(language) for problem in catalog_checks.validation_problems(po)]
 
 
-def build_site(out, languages=LANGUAGES, extra=()):
+def build_site(out, languages=LANGUAGES, extra=(), builder="html"):
     """Build each language in turn, then the root pages; return the exit status.
 
     A build that did not finish (it failed, or was interrupted) leaves a
@@ -71,10 +71,11 @@ def build_site(out, languages=LANGUAGES, extra=()):
     out.mkdir(parents=True, exist_ok=True)
     unfinished.touch()
     for language in languages:
-        status = sphinx_build(language, out, extra=extra)
+        status = sphinx_build(language, out, builder, extra=extra)
         if status:
             return status
-    write_root_pages(out / "html", languages)
+    if builder == "html":
+        write_root_pages(out / "html", languages)
     unfinished.unlink()
     return 0
 
@@ -146,9 +147,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_build")
     parser.add_argument("--lang", action="append", choices=LANGUAGES)
+    parser.add_argument("--builder", default="html", help="Sphinx's builder: html, or linkcheck (online)")
     args, extra = parser.parse_known_args(argv)
     out = args.out.resolve()
-    if build_site(out, args.lang or LANGUAGES, extra):
+    if build_site(out, args.lang or LANGUAGES, extra, args.builder):
         sys.exit("The build failed; see the messages above.")
     print(f"Site built: {out / 'html' / 'index.html'}")
 
