@@ -75,6 +75,11 @@ URL_RULES = {
 }
 
 
+# The names the projects' own inventories give themselves; intersphinx shows them in tooltips.
+PROJECT_NAMES = {"python": "Python", "torch": "PyTorch", "torchvision": "Torchvision",
+                 "numpy": "NumPy", "matplotlib": "Matplotlib"}
+
+
 def conf():
     return runpy.run_path(str(ROOT / "conf.py"))
 
@@ -165,7 +170,7 @@ def inventory_bytes(project, version, entries):
     """Sphinx's inventory format, version 2: four header lines, then zlib-compressed entries."""
     header = (
         "# Sphinx inventory version 2\n"
-        f"# Project: {project}\n"
+        f"# Project: {PROJECT_NAMES[project]}\n"
         f"# Version: {version}\n"
         "# The remainder of this file is compressed using zlib.\n"
     )
