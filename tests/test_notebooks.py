@@ -140,3 +140,20 @@ def test_notebook_runs_in_a_fresh_kernel_and_prints_what_the_page_shows(site, la
     assert len(printed) == len(shown), f"{language}/{part}: {len(printed)} printing cells, the page shows {len(shown)}"
     for page_text, notebook_text in zip(shown, printed):
         assert same_output(page_text, notebook_text, tolerance), f"page:\n{page_text}\nnotebook:\n{notebook_text}"
+
+
+def test_install_cell_carries_on_when_pip_cannot_install(tmp_path):
+    """Offline, or with a package pip cannot find, the first cell says so and the notebook goes on."""
+    import subprocess
+    import sys
+
+    from notebook_launchers import install_cell
+
+    cell = install_cell().replace("wanted = {", "wanted = {'blitz_no_such_module': 'blitz-no-such-package==1.0', ", 1)
+    run = subprocess.run(
+        [sys.executable, "-c", cell + "\nprint('next cell runs')"], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(tmp_path), "PIP_CONFIG_FILE": os.devnull},
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Could not install blitz-no-such-package==1.0" in run.stdout and run.stdout.endswith("next cell runs\n")
