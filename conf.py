@@ -42,6 +42,9 @@ blitz_site_url = os.environ.get("BLITZ_SITE_URL", "")
 # each page then links to the file that fixes it (its catalog, or its source).
 # Publishing sets BLITZ_REPOSITORY_URL; without it no such link is shown.
 blitz_repository_url = os.environ.get("BLITZ_REPOSITORY_URL", "")
+# The branch of that repository where publishing puts the notebooks (tools/publish_notebooks.py),
+# which the tutorials' "Run in Google Colab" and "Run on Binder" links open.
+blitz_notebooks_branch = "notebooks"
 
 extensions = [
     "sphinx_copybutton",
