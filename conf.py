@@ -11,6 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+from notebook_launchers import install_cell  # noqa: E402  (the notebooks' first cell)
 
 project = "Blitz"
 author = "the Blitz contributors"
@@ -41,9 +42,13 @@ blitz_site_url = os.environ.get("BLITZ_SITE_URL", "")
 # each page then links to the file that fixes it (its catalog, or its source).
 # Publishing sets BLITZ_REPOSITORY_URL; without it no such link is shown.
 blitz_repository_url = os.environ.get("BLITZ_REPOSITORY_URL", "")
+# The branch of that repository where publishing puts the notebooks (tools/publish_notebooks.py),
+# which the tutorials' "Run in Google Colab" and "Run on Binder" links open.
+blitz_notebooks_branch = "notebooks"
 
 extensions = [
     "sphinx_copybutton",
+    "sphinx.ext.intersphinx",  # names in code and roles link to each project's reference
     "sphinx_gallery.gen_gallery",
     "sphinxext.opengraph",
     "sphinx_design",  # the dropdowns that hide the solutions of the exercises
@@ -69,6 +74,8 @@ extensions = [
     "glossary_terms",  # glossary terms in translated prose show their English term
     "page_source_links",  # each page links to the file that improves it (blitz_repository_url)
     "built_with",  # each tutorial says which torch, torchvision and Python ran it, and when
+    "code_link_check",  # linkcheck sees the code blocks' links too
+    "notebook_launchers",  # Colab, Binder and run-it-yourself beside each tutorial's downloads
 ]
 
 # Paths are absolute, so that every setting reads them the same way.
@@ -140,6 +147,29 @@ sphinx_gallery_conf = {
     # The gallery's own style only: no tutorial shows a Binder badge, a DataFrame or HTML
     # output, and each style sheet is one more request before a phone paints the page.
     "css": ("sg_gallery",),
+    # Every notebook (both languages: translated_downloads uses this too) first installs what
+    # a hosted service lacks, at the versions of requirements.txt; offline it carries on.
+    "first_notebook_cell": install_cell(),
 }
+# Where names link: each project's own reference, English on every page (there is no
+# official Chinese one). The build reads the inventories kept in docs/_inventories/
+# (tools/make_inventories.py writes them; no network needed). Publishing sets
+# BLITZ_LIVE_INVENTORIES=1 to read the projects' live ones, and checks every link.
+blitz_references = {
+    "python": "https://docs.python.org/3/",
+    "torch": "https://docs.pytorch.org/docs/stable/",
+    "torchvision": "https://docs.pytorch.org/vision/stable/",
+    "numpy": "https://numpy.org/doc/stable/",
+    "matplotlib": "https://matplotlib.org/stable/",
+}
+blitz_live_inventories = os.environ.get("BLITZ_LIVE_INVENTORIES") == "1"
+intersphinx_mapping = {
+    project: (url, None if blitz_live_inventories else str(ROOT / "docs" / "_inventories" / f"{project}.inv"))
+    for project, url in blitz_references.items()
+}
+intersphinx_timeout = 10  # seconds; a live inventory that does not answer fails the build, never hangs it
+linkcheck_timeout = 20
+linkcheck_anchors = True
+
 # Seconds a tutorial may run before the build stops it and names the line it was at.
 blitz_tutorial_time_limit = 300

@@ -60,6 +60,14 @@ def docs(session):
 
 
 @nox.session(default=False)
+def linkcheck(session):
+    """Check every external link of every language, code links included, against the live sites (online)."""
+    shared_env(session)
+    session.env["BLITZ_LIVE_INVENTORIES"] = "1"  # names link as the published site links them
+    session.run(PYTHON, "tools/build_site.py", "--builder", "linkcheck", *session.posargs)
+
+
+@nox.session(default=False)
 def checks(session):
     """The fast checks, in seconds, nothing built: every input a contributor edits (catalogs, glossary,
     conf.py's languages, search queries, scripts, data files), the catalog checks and sphinx-lint."""

@@ -156,8 +156,11 @@ READ_ALOUD = ("aria-label", "title", "alt", "placeholder")
 
 
 def english_in_attributes(soup):
-    """Latin words in what screen readers speak or tooltips show (icon titles included)."""
-    for tag in soup.select(".math, [lang]:not(html)"):
+    """Latin words in what screen readers speak or tooltips show (icon titles included).
+
+    Code blocks are left out: the tooltips of their links name the linked object (``int``).
+    """
+    for tag in soup.select(".math, [lang]:not(html), pre"):
         tag.decompose()
     texts = [tag[name] for name in READ_ALOUD for tag in soup.find_all(attrs={name: True})]
     texts += [title.get_text() for title in soup.select("svg title")]

@@ -5,7 +5,7 @@ same source folder, find sphinx-gallery's cache current and reuse it, so
 every tutorial executes once per site build. All builds run in this one
 process, which saves a start-up (Sphinx, matplotlib) per language.
 
-Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [SPHINX-BUILD ARGS]
+Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [--builder NAME] [SPHINX-BUILD ARGS]
 """
 
 import argparse
@@ -63,7 +63,7 @@ def explained(problems, again="build again"):
     return "\n".join(problems + [catalog_checks.FIX_FIRST.replace("build again", again)] * catalog)
 
 
-def build_site(out, languages=LANGUAGES, extra=()):
+def build_site(out, languages=LANGUAGES, extra=(), builder="html"):
     """Check every input, then build each language in turn and the root pages, holding the build
     lock (a second build of this checkout waits); return the exit status."""
     problems = damaged_inputs(languages)
@@ -72,12 +72,12 @@ def build_site(out, languages=LANGUAGES, extra=()):
         return 1
     build_lock.acquire()  # a second build of this checkout waits here, and says for whom
     try:
-        return build_languages(out, languages, extra)
+        return build_languages(out, languages, extra, builder)
     finally:
         build_lock.release()
 
 
-def build_languages(out, languages, extra):
+def build_languages(out, languages, extra, builder="html"):
     """A build that did not finish (it failed, or was interrupted) leaves a
     marker; the next build then starts Sphinx afresh rather than trusting
     what it wrote. (The tutorials' own cache is guarded by tutorial_runs.)
@@ -90,10 +90,11 @@ def build_languages(out, languages, extra):
     out.mkdir(parents=True, exist_ok=True)
     unfinished.touch()
     for language in languages:
-        status = sphinx_build(language, out, extra=extra)
+        status = sphinx_build(language, out, builder, extra=extra)
         if status:
             return status
-    write_root_pages(out / "html", languages)
+    if builder == "html":
+        write_root_pages(out / "html", languages)
     unfinished.unlink()
     return 0
 
@@ -165,9 +166,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_build")
     parser.add_argument("--lang", action="append", choices=LANGUAGES)
+    parser.add_argument("--builder", default="html", help="Sphinx's builder: html, or linkcheck (online)")
     args, extra = parser.parse_known_args(argv)
     out = args.out.resolve()
-    if build_site(out, args.lang or LANGUAGES, extra):
+    if build_site(out, args.lang or LANGUAGES, extra, args.builder):
         sys.exit("The build failed; see the messages above.")
     print(f"Site built: {out / 'html' / 'index.html'}")
 
