@@ -66,6 +66,8 @@ extensions = [
     "glossary_terms",  # glossary terms in translated prose show their English term
     "page_source_links",  # each page links to the file that improves it (blitz_repository_url)
     "built_with",  # each tutorial says which torch, torchvision and Python ran it, and when
+    "landing_downloads",  # the landing page's zips of every script and notebook, and the book
+    "feedback_link",  # each page links to a pre-filled issue (blitz_repository_url)
 ]
 
 # Paths are absolute, so that every setting reads them the same way.
