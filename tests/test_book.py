@@ -56,7 +56,7 @@ def soup(published, language, name):
 
 
 def heading_text(heading):
-    for link in heading.select("a.headerlink"):
+    for link in heading.select("a.headerlink, .blitz-original-toggle"):
         link.decompose()
     return " ".join(heading.get_text().split())
 
@@ -79,8 +79,12 @@ def squeeze(text):
     return re.sub(r"\s+", "", text)
 
 
-def pdf_text(path):
-    return squeeze("".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
+def pdftotext(path, *options):
+    """poppler's pdftotext: it reads KaTeX's math fonts, where pypdf's extraction drops characters."""
+    command = shutil.which("pdftotext")
+    if command is None:
+        pytest.skip("needs poppler-utils' pdftotext (.ci/run installs it)")
+    return subprocess.run([command, *options, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 # --- The books ---
@@ -103,7 +107,8 @@ def test_outline_lists_every_tutorial_and_section(published, language):
             downloads.find_parent("section").decompose()
         expected += [heading_text(h) for h in page.select("article section > h1, article section > h2")]
     assert len(expected) > 10
-    missing = [title for title in expected if title not in titles]
+    # Chromium drops the space where a heading wraps (element-wise|product): compare without spaces.
+    missing = [title for title in expected if squeeze(title) not in map(squeeze, titles)]
     assert missing == [], f"not in the outline: {missing}; the outline: {titles}"
 
 
@@ -136,17 +141,21 @@ def test_every_font_is_embedded(published, language):
 
 
 def formula_and_output(published, language, part):
-    """A display formula's text (KaTeX's HTML is text) and an output line, as the part's page shows them."""
+    """An inline formula's text (KaTeX's HTML is text) and an output line, as the part's page shows them.
+
+    Inline formulas without fractions or scripts read in one line, in the PDF as on the page.
+    """
     page = soup(published, language, part)
-    formulas = [squeeze(m.get_text()) for m in page.select("div.math .katex-html")]
+    formulas = [squeeze(m.get_text()).replace("\u200b", "") for m in page.select("p .katex-html")
+                if not m.select(".mfrac, .msupsub, .sqrt")]
     outputs = [line.strip() for pre in page.select(".sphx-glr-script-out pre") for line in pre.get_text().split("\n")]
     output = next(line for line in outputs if 12 <= len(line) <= 60)
-    return (formulas[0] if formulas else None), output
+    return next((formula for formula in formulas if len(formula) >= 5), None), output
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_text_layer_holds_a_formula_and_an_output_of_every_part(published, language):
-    text = pdf_text(book(published, language))
+    text = squeeze(pdftotext(book(published, language))).replace("\u200b", "")
     formulas = 0
     for part in PARTS:
         formula, output = formula_and_output(published, language, part)
@@ -154,36 +163,44 @@ def test_text_layer_holds_a_formula_and_an_output_of_every_part(published, langu
         if formula:
             formulas += 1
             assert formula in text, f"{part}: formula {formula!r} not in the book's text"
-    assert formulas >= 3
+    assert formulas == len(PARTS)
 
 
 def is_cjk(char):
     return unicodedata.east_asian_width(char) == "W" and unicodedata.category(char).startswith("L")
 
 
+def glyph_ids(page):
+    """(font name, glyph id) of every glyph the page shows in a two-byte (Identity-H) font."""
+    from pypdf.generic import ContentStream
+
+    fonts = page["/Resources"]["/Font"]
+    font = None
+    for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+        if operator == b"Tf":
+            font = fonts[operands[0]].get_object()
+        elif operator in (b"Tj", b"TJ") and font.get("/Encoding") == "/Identity-H":
+            for string in operands[0] if operator == b"TJ" else operands:
+                if isinstance(string, (int, float)) or not hasattr(string, "original_bytes"):
+                    continue
+                data = string.original_bytes
+                yield from ((str(font["/BaseFont"]), int.from_bytes(data[i:i + 2])) for i in range(0, len(data), 2))
+
+
 def test_chinese_book_has_no_missing_glyphs(published):
     reader = pypdf.PdfReader(book(published, ZH))
-    drawn_with = {}
-
-    def note_fonts(text, cm, tm, font, size):
-        for char in text:
-            if is_cjk(char) and font is not None:
-                drawn_with.setdefault(str(font.get("/BaseFont")), set()).add(char)
-
-    text = "".join(page.extract_text(visitor_text=note_fonts) for page in reader.pages)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert sum(map(is_cjk, text)) > 2000, "the Chinese book holds too few Chinese characters"
     assert "\u25a1" not in text and "\ufffd" not in text  # a box, or a character the text layer lost
-    assert sum(map(len, drawn_with.values())) > 500, "the Chinese book holds too few Chinese characters"
-    others = {name: sorted(chars)[:10] for name, chars in drawn_with.items() if CJK_FONT not in name}
-    assert others == {}, f"Chinese drawn with fonts other than {CJK_FONT}, which may lack them"
+    glyphs = [glyph for page in reader.pages for glyph in glyph_ids(page)]
+    assert len(glyphs) > 10000
+    # Glyph 0 is .notdef, the box a font draws for a character it lacks.
+    assert sorted({font for font, glyph in glyphs if glyph == 0}) == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_nothing_runs_past_the_right_margin(published, language):
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("needs poppler-utils' pdftotext (.ci/run installs it)")
-    words = subprocess.run([pdftotext, "-bbox", str(book(published, language)), "-"],
-                           capture_output=True, text=True, check=True).stdout
+    words = pdftotext(book(published, language), "-bbox")
     page_width = float(re.search(r'<page width="([\d.]+)"', words).group(1))
     text_right = page_width - RIGHT_MARGIN_PT
     right_edges = [(float(x), word) for x, word in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', words)]
@@ -271,11 +288,14 @@ def test_feedback_link_carries_the_section_being_read(browser, published, publis
     third = page.locator("article section > section > h2").nth(2)
     section_title = heading_text(BeautifulSoup(third.evaluate("h => h.outerHTML"), "html.parser"))
     section_id = third.evaluate("h => h.parentElement.id")
-    page.evaluate("id => { document.getElementById(id).scrollIntoView(); window.scrollBy(0, 120); }", section_id)
+    page.evaluate("""id => {
+        document.getElementById(id).scrollIntoView({ behavior: "instant" });
+        window.scrollBy({ top: 120, behavior: "instant" });  // the reader is a little way into it
+    }""", section_id)
+    assert -200 < third.evaluate("h => h.getBoundingClientRect().top") < 0
     link = page.locator(".toc-drawer .blitz-feedback a")
     assert link.is_visible() and link.inner_text() == "反馈本页问题"
     link.click()
-    page.wait_for_function("() => true")
     deadline = time.monotonic() + 10
     while not tab.outside and time.monotonic() < deadline:
         page.wait_for_timeout(100)

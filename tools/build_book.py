@@ -23,6 +23,7 @@ Usage: python tools/build_book.py [--out DIR] [--lang CODE ...]
 """
 
 import argparse
+from html import escape
 import os
 import re
 import shutil
@@ -79,15 +80,18 @@ def book_html(site, language):
     first = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
     book = BeautifulSoup(
         f'<!DOCTYPE html><html lang="{first.html["lang"]}"><head><meta charset="utf-8">'
-        f"<title>{first.title.string}</title></head><body></body></html>",
+        f"<title>{escape(first.title.string)}</title></head><body></body></html>",
         "html.parser",
     )
-    for link in first.find_all("link", rel="stylesheet"):
-        book.head.append(book.new_tag("link", rel="stylesheet", href=(site / link["href"].split("?")[0]).as_uri()))
-    book.head.append(book.new_tag("link", rel="stylesheet", href=STYLE.as_uri()))
+    styles = []  # every page's style sheets, in order (KaTeX's comes with the first formula)
     for page in pages:
         path = site / f"{page}.html"
         soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        for link in soup.find_all("link", rel="stylesheet"):
+            style = (path.parent / link["href"].split("?")[0]).resolve().as_uri()
+            if style not in styles:
+                styles.append(style)
+                book.head.append(book.new_tag("link", rel="stylesheet", href=style))
         article = soup.find("article", role="main")
         for unwanted in article.select(", ".join(LEAVE_OUT)):
             unwanted.decompose()
@@ -98,6 +102,7 @@ def book_html(site, language):
         chapter = book.new_tag("section", attrs={"class": "book-chapter", "id": f"{prefixes[page]}top"})
         chapter.extend(list(article.children))
         book.body.append(chapter)
+    book.head.append(book.new_tag("link", rel="stylesheet", href=STYLE.as_uri()))
     return str(book)
 
 
@@ -119,16 +124,17 @@ def rewrite_for_book(article, path, site, page, prefixes):
 
 
 def book_link(href, path, site, page, prefixes):
-    """A link of ``page``, as the book needs it: to a place in the book, or to the site."""
+    """A link of ``page``, as the book needs it: to a place in the book, or to the published site."""
     if re.match(r"^[a-z]+:", href):
         return href
     target, _, fragment = href.partition("#")
-    target_page = page if not target else (path.parent / target).resolve().relative_to(site).with_suffix("").as_posix()
+    target_path = (path.parent / target).resolve() if target else path
+    in_site = target_path.relative_to(site.parent).as_posix()  # from the site's root, past the languages
+    target_page = in_site.removeprefix(f"{site.name}/").removesuffix(".html")
     if target_page in prefixes:
-        return f"#{prefixes[target_page]}{fragment}" if fragment else f"#{prefixes[target_page]}top"
+        return f"#{prefixes[target_page]}{fragment or 'top'}"
     site_url = CONF["blitz_site_url"].rstrip("/")
-    language = site.name
-    return f"{site_url}/{language}/{target_page}.html" + (f"#{fragment}" if fragment else "") if site_url else href
+    return f"{site_url}/{in_site}" + (f"#{fragment}" if fragment else "") if site_url else href
 
 
 def footer(language):

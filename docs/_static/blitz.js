@@ -51,11 +51,11 @@ document.addEventListener("click", (event) => {
   const lines = url.searchParams.get("body").split("\n");
   const page = location.href.split("#")[0];
   lines[1] = lines[1].replace(/\S+$/, page);
-  const headings = [...document.querySelectorAll("article section > :is(h1, h2, h3)")];
+  const headings = [...document.querySelectorAll("article section > :is(h1, h2)")];
   const current = headings.filter((h) => h.getBoundingClientRect().top < innerHeight / 4).pop();
   if (current) {
     const heading = current.cloneNode(true);
-    heading.querySelectorAll(".headerlink").forEach((a) => a.remove());
+    heading.querySelectorAll(".headerlink, .blitz-original-toggle").forEach((a) => a.remove());
     const name = heading.textContent.trim().slice(0, 100);
     lines.splice(2, 0, `**${link.dataset.sectionLabel}** ${name} (${page}#${current.parentElement.id})`);
   }
