@@ -72,14 +72,13 @@ def downloads(app):
         (zip_name(language, "scripts"), _("Every tutorial as a Python script (zip)")),
         (zip_name(language, "notebooks"), _("Every tutorial as a Jupyter notebook (zip)")),
         (book_name(language, ".pdf"), _("The whole blitz as a book (PDF)")),
-        (book_name(language, ".epub"), _("The whole blitz as a book (EPUB)")),
     ]
     return [(name, label) for name, label in listed if Path(app.outdir, name).exists()]
 
 
 def write_zips(app, env):
     """env-updated: write the two zips; re-write the list's pages when a download changed."""
-    if app.builder.format != "html" or not env.__dict__.get("blitz_download_pages"):
+    if app.builder.name not in ("html", "dirhtml") or not env.__dict__.get("blitz_download_pages"):
         return []
     language = app.config.language
     for kind, suffix in (("scripts", ".py"), ("notebooks", ".ipynb")):
