@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from site_facts import LANGUAGES, PARTS, SITE_URL, SOURCE, TRANSLATIONS, language_tag, require_browser, run_tool
+from site_facts import AXE, LANGUAGES, PARTS, SITE_URL, SOURCE, TRANSLATIONS, language_tag, require_browser, run_tool
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -91,9 +91,12 @@ def pdftotext(path, *options):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_book_has_a_sensible_number_of_pages(published, language):
-    pages = len(pypdf.PdfReader(book(published, language)).pages)
+def test_book_has_a_sensible_number_of_pages_each_numbered(published, language):
+    reader = pypdf.PdfReader(book(published, language))
+    pages = len(reader.pages)
     assert PAGE_RANGE[0] <= pages <= PAGE_RANGE[1], pages
+    for number in (1, pages // 2, pages):
+        assert f"{number} / {pages}" in reader.pages[number - 1].extract_text()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -285,6 +288,8 @@ def test_feedback_link_carries_the_section_being_read(browser, published, publis
 
     tab = Visit(browser, published_server, viewport={"width": 1440, "height": 900}, locale=language_tag(ZH))
     page = tab.open(f"{ZH}/{PARTS[1]}")
+    page.add_script_tag(path=str(AXE))  # the link is new on the page: no accessibility violation with it
+    assert page.evaluate("async () => (await axe.run()).violations.map(v => v.id)") == []
     third = page.locator("article section > section > h2").nth(2)
     section_title = heading_text(BeautifulSoup(third.evaluate("h => h.outerHTML"), "html.parser"))
     section_id = third.evaluate("h => h.parentElement.id")
