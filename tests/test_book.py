@@ -222,7 +222,7 @@ def test_landing_page_lists_the_zips_and_the_book_with_sizes(published, language
     assert hrefs == [f"blitz-scripts-{language}.zip", f"blitz-notebooks-{language}.zip", f"blitz-{language}.pdf"]
     for item in items:
         assert (published / language / item.a["href"]).exists()
-        assert re.search(r", \d+(\.\d)? [KM]B$", item.get_text())
+        assert re.search(r"[,，] ?\d+(\.\d)? [KM]B$", item.get_text())
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

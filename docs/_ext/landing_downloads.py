@@ -101,8 +101,10 @@ def fill_list(app, pagename, templatename, context, doctree):
     if MARKER not in context.get("body", ""):
         return
     items = "".join(
-        f'<li><a href="{escape(name)}" download>{escape(label)}</a>, '
-        f"{human_size(Path(app.outdir, name).stat().st_size)}</li>"
+        "<li>" + escape(_("%(file)s, %(size)s")) % {
+            "file": f'<a href="{escape(name)}" download>{escape(label)}</a>',
+            "size": human_size(Path(app.outdir, name).stat().st_size),
+        } + "</li>"
         for name, label in downloads(app)
     )
     context["body"] = context["body"].replace(MARKER, f"<ul>{items}</ul>")
