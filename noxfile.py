@@ -60,6 +60,19 @@ def docs(session):
 
 
 @nox.session(default=False)
+def book(session):
+    """Build the site, print one PDF book per language into it, then list the books on the landing pages."""
+    shared_env(session)
+    npm_packages(session)
+    session.run(PYTHON, "tools/build_site.py", *session.posargs)
+    session.run(PYTHON, "tools/check_built.py")
+    session.run(PYTHON, "tools/build_book.py")
+    # A rebuild with nothing changed but the books: only the landing pages are written again.
+    session.run(PYTHON, "tools/build_site.py", *session.posargs)
+    session.log(f"The books: {ROOT / '_build' / 'html'}/<language>/blitz-<language>.pdf")
+
+
+@nox.session(default=False)
 def linkcheck(session):
     """Check every external link of every language, code links included, against the live sites (online)."""
     shared_env(session)

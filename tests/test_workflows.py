@@ -72,4 +72,4 @@ def test_ci_run_knows_the_sessions_the_workflows_ask_for():
              if run.startswith(".ci/run")}
     assert asked <= sessions
     refused = subprocess.run([str(ROOT / ".ci" / "run"), "publish"], capture_output=True, text=True)
-    assert refused.returncode == 2 and "usage: .ci/run [checks|tests|docs|linkcheck]" in refused.stderr
+    assert refused.returncode == 2 and "usage: .ci/run [checks|tests|docs|book|linkcheck]" in refused.stderr

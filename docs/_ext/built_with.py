@@ -67,20 +67,29 @@ def note_facts(app, doctree):
         app.env.note_dependency(str(path))
 
 
+def built_with_line(app, pagename, as_html=True):
+    """The page's built-with line in its language (HTML, or plain text), or None for a page that ran nothing."""
+    path = facts_path(app, pagename)
+    if path is None:
+        return None
+    facts = json.loads(path.read_text(encoding="utf-8"))
+    wrap = escape if as_html else str
+    # Package names and versions are code, whatever the page's language.
+    code = '<code class="docutils literal notranslate">{}</code>' if as_html else "{}"
+    values = {
+        "date": wrap(facts["date"]),
+        "torch": code.format(wrap(f"torch {facts['torch']}")),
+        "torchvision": code.format(wrap(f"torchvision {facts['torchvision']}")),
+        "python": wrap(f"Python {facts['python']}"),
+    }
+    return wrap(_("Executed on %(date)s with %(torch)s, %(torchvision)s and %(python)s.")) % values
+
+
 def add_built_with(app, pagename, templatename, context, doctree):
     """html-page-context: the line, under the page title."""
-    path = facts_path(app, pagename) if doctree is not None else None
-    if path is None:
+    line = built_with_line(app, pagename) if doctree is not None else None
+    if line is None:
         return
-    facts = json.loads(path.read_text(encoding="utf-8"))
-    # Package names and versions are code, whatever the page's language.
-    values = {
-        "date": escape(facts["date"]),
-        "torch": f'<code class="docutils literal notranslate">torch {escape(facts["torch"])}</code>',
-        "torchvision": f'<code class="docutils literal notranslate">torchvision {escape(facts["torchvision"])}</code>',
-        "python": f"Python {escape(facts['python'])}",
-    }
-    line = escape(_("Executed on %(date)s with %(torch)s, %(torchvision)s and %(python)s.")) % values
     built_with = f'<p class="blitz-built-with">{line}</p>'
     context["body"] = TITLE_END.sub(lambda match: match.group() + built_with, context["body"], count=1)
 

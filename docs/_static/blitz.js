@@ -39,3 +39,26 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+
+// The feedback link: on click, add the section the reader is in (the last
+// heading scrolled past the top quarter of the window) and the address as the
+// browser sees it to the issue's body. It only opens GitHub's form.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".blitz-feedback a");
+  if (!link) return;
+  link.dataset.href ??= link.href;
+  const url = new URL(link.dataset.href);
+  const lines = url.searchParams.get("body").split("\n");
+  const page = location.href.split("#")[0];
+  lines[1] = lines[1].replace(/\S+$/, page);
+  const headings = [...document.querySelectorAll("article section > :is(h1, h2)")];
+  const current = headings.filter((h) => h.getBoundingClientRect().top < innerHeight / 4).pop();
+  if (current) {
+    const heading = current.cloneNode(true);
+    heading.querySelectorAll(".headerlink, .blitz-original-toggle").forEach((a) => a.remove());
+    const name = heading.textContent.trim().slice(0, 100);
+    lines.splice(2, 0, `**${link.dataset.sectionLabel}** ${name} (${page}#${current.parentElement.id})`);
+  }
+  url.searchParams.set("body", lines.join("\n"));
+  link.href = url.href;
+});
