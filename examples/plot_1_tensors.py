@@ -10,11 +10,11 @@ operations that autograd needs to compute gradients.
 **What you will learn**
 
 * how to create tensors, and what their shape, data type and device are;
-* the operations you will use most: indexing, joining, products and
-  reductions;
+* the operations you will use most: indexing, joining, reshaping, products
+  and reductions;
 * why in-place operations need care;
-* how tensors and NumPy arrays share memory, and how to move a tensor to an
-  accelerator.
+* how tensors and NumPy arrays share memory, why models use ``float32``
+  where NumPy gives ``float64``, and how to move a tensor to an accelerator.
 
 **Prerequisites:** Python and a first look at NumPy arrays.
 """
@@ -36,7 +36,7 @@ x_data = torch.tensor(data)
 print(x_data)
 
 # %%
-# From a NumPy array, ``torch.from_numpy`` makes a tensor that uses the
+# From a NumPy array, :func:`torch.from_numpy` makes a tensor that uses the
 # array's memory; we come back to this at the end.
 
 np_array = np.array(data)
@@ -44,8 +44,9 @@ x_np = torch.from_numpy(np_array)
 print(x_np)
 
 # %%
-# From another tensor: the ``*_like`` functions keep the shape (and, unless
-# told otherwise, the data type) of their argument.
+# From another tensor: the ``*_like`` functions, such as
+# :func:`torch.ones_like`, keep the shape, data type and device of their
+# argument unless told otherwise.
 
 x_ones = torch.ones_like(x_data)
 print(f"ones like x_data:\n{x_ones}")
@@ -53,8 +54,8 @@ x_rand = torch.rand_like(x_data, dtype=torch.float)
 print(f"random like x_data, as floats:\n{x_rand}")
 
 # %%
-# From a shape: a tuple of dimensions is all that ``rand``, ``ones`` and
-# ``zeros`` need.
+# From a shape: a tuple of dimensions is all that :func:`torch.rand`,
+# :func:`torch.ones` and :func:`torch.zeros` need.
 
 shape = (2, 3)
 print(torch.rand(shape))
@@ -115,13 +116,66 @@ print(tensor)
 # Joining tensors
 # ---------------
 #
-# ``torch.cat`` joins tensors along an existing dimension; ``torch.stack``
-# adds a new one.
+# :func:`torch.cat` joins tensors along an existing dimension;
+# :func:`torch.stack` adds a new one.
 
 row = torch.tensor([[1.0, 2.0, 3.0]])
 print(f"cat along rows: {torch.cat([row, row], dim=0).shape}")
 print(f"cat along columns: {torch.cat([row, row], dim=1).shape}")
 print(f"stack: {torch.stack([row, row]).shape}")
+
+# %%
+# Changing shape
+# --------------
+#
+# :meth:`~torch.Tensor.view` gives the same elements a new shape (``-1``
+# stands for the size that makes the count right).
+# :meth:`~torch.Tensor.unsqueeze` inserts a dimension of size 1, as for a
+# batch of one image, and :meth:`~torch.Tensor.squeeze` removes it.
+# :meth:`~torch.Tensor.permute` reorders the dimensions, as when an image
+# stored as channels × height × width is drawn as height × width × channels.
+
+flat = torch.arange(6)
+print(f"flat.view(2, 3):\n{flat.view(2, 3)}")
+print(f"flat.view(3, -1): {tuple(flat.view(3, -1).shape)}")
+image = torch.rand(3, 32, 32)
+print(f"image.unsqueeze(0): {tuple(image.unsqueeze(0).shape)}")
+print(f"image.unsqueeze(0).squeeze(0): {tuple(image.unsqueeze(0).squeeze(0).shape)}")
+print(f"image.permute(1, 2, 0): {tuple(image.permute(1, 2, 0).shape)}")
+
+# %%
+# These are views: they share their tensor's memory and only read it in
+# another order. After ``permute`` or ``.T``, that order is no longer the
+# order of the memory: the tensor is not *contiguous*, and ``view`` cannot
+# flatten it. :meth:`~torch.Tensor.reshape` can: it returns a view when one
+# exists, and a copy otherwise.
+
+grid = flat.view(2, 3)
+print(f"grid shares flat's memory: {grid.data_ptr() == flat.data_ptr()}")
+print(f"grid.T is contiguous: {grid.T.is_contiguous()}")
+try:
+    grid.T.view(6)
+except RuntimeError as error:
+    print(error)
+print(f"grid.reshape(6) shares memory: {grid.reshape(6).data_ptr() == flat.data_ptr()}")
+print(f"grid.T.reshape(6) shares memory: {grid.T.reshape(6).data_ptr() == flat.data_ptr()}")
+print(f"grid.T.reshape(6): {grid.T.reshape(6)}")
+
+# %%
+# .. dropdown:: Going further: strides
+#
+#    A tensor finds its elements through its *strides*: how many elements
+#    of memory to skip for one step along each dimension. ``grid.T`` swaps
+#    the strides of ``grid`` instead of moving any data, which is why it is
+#    not contiguous. :meth:`~torch.Tensor.contiguous` copies it into memory
+#    order, after which ``view`` works.
+#
+#    .. code-block:: python
+#
+#       print(f"strides of grid: {grid.stride()}, of grid.T: {grid.T.stride()}")
+#       in_order = grid.T.contiguous()
+#       print(f"contiguous copy: {in_order.is_contiguous()}, strides {in_order.stride()}")
+#       print(f"view after contiguous(): {in_order.view(6)}")
 
 # %%
 # Arithmetic: matrix product and element-wise product
@@ -149,7 +203,7 @@ print(f"first elements: {(a @ b)[0, 0].item()} and {(a * b)[0, 0].item()}")
 # ----------
 #
 # A reduction combines many elements into fewer: the sum of a whole tensor,
-# or the mean along one dimension. ``.item()`` turns a one-element tensor
+# or the mean along one dimension. :meth:`~torch.Tensor.item` turns a one-element tensor
 # into a Python number.
 
 total = a.sum()
@@ -182,7 +236,7 @@ y.add_(1)
 try:
     y.sum().backward()
 except RuntimeError as error:
-    print(str(error).split(":")[0])
+    print(error)
 
 # %%
 # Bridge with NumPy
@@ -208,13 +262,43 @@ print(f"array:  {n}")
 print(f"same memory: {t.data_ptr() == n.ctypes.data}")
 
 # %%
+# Data types: float32 and float64
+# -------------------------------
+#
+# NumPy makes floating-point arrays in ``float64``, and
+# :func:`torch.from_numpy` keeps the data type: hence the
+# ``dtype=torch.float64`` above. PyTorch makes floating-point tensors and
+# layer parameters in ``float32`` (:func:`torch.get_default_dtype`): half the
+# memory, much faster on most GPUs, and precise enough for training. A
+# ``float32`` layer refuses a ``float64`` input:
+
+layer = torch.nn.Linear(5, 1)
+print(f"default: {torch.get_default_dtype()}, layer: {layer.weight.dtype}, t: {t.dtype}")
+try:
+    layer(t)
+except RuntimeError as error:
+    print(error)
+
+# %%
+# :meth:`~torch.Tensor.float` converts a tensor to ``float32``, keeping about
+# 7 significant digits. Converting copies the data, so the result no longer
+# shares the array's memory. Convert before moving data to Apple's MPS, which
+# rejects ``float64``.
+
+t32 = t.float()
+print(f"t.float(): {t32.dtype}, shares memory with n: {t32.data_ptr() == n.ctypes.data}")
+print(f"0.1 in float32: {torch.tensor(0.1).item()}")
+print(f"layer(t.float()): {layer(t32).dtype}")
+
+# %%
 # Running on an accelerator
 # -------------------------
 #
 # Tensors are created on the CPU unless you ask for another ``device``.
 # When an accelerator (a CUDA or ROCm GPU,
-# Apple's MPS, ...) is available, ``.to()`` moves a tensor there; operations
-# then run on that device. The code below runs on either.
+# Apple's MPS, ...) is available, :meth:`~torch.Tensor.to` returns a copy of
+# a tensor there; operations on the copy run on that device. The code below
+# runs on either.
 
 if torch.accelerator.is_available():
     device = torch.accelerator.current_accelerator()
@@ -231,10 +315,14 @@ print(f"device: {tensor.device}")
 # * Create tensors from data, from NumPy arrays, from other tensors
 #   (``*_like``) or from a shape (``rand``, ``ones``, ``zeros``).
 # * Every tensor has a ``shape``, a ``dtype`` and a ``device``.
+# * ``view`` and ``reshape`` change the shape, ``permute`` reorders the
+#   dimensions, ``unsqueeze`` and ``squeeze`` add and remove dimensions of
+#   size 1. ``view`` needs a contiguous tensor; ``reshape`` copies when it must.
 # * ``@`` is the matrix product, ``*`` the element-wise product.
 # * In-place operations (``add_``, ``copy_``) can break gradient
 #   computations.
-# * CPU tensors and NumPy arrays can share memory.
+# * CPU tensors and NumPy arrays can share memory. NumPy's ``float64``
+#   becomes ``float32``, the type models use, with ``.float()``.
 #
 # Exercises
 # ---------

@@ -105,6 +105,34 @@ def test_in_place_change_breaks_backward(tensors):
     y = tensors["y"]
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+    assert "is at version 1; expected version 0 instead" in tensors["printed"]  # printed whole
+
+
+def test_reshaping_views_and_copies(tensors):
+    flat, grid, image = tensors["flat"], tensors["grid"], tensors["image"]
+    assert grid.data_ptr() == flat.data_ptr() and not grid.T.is_contiguous()
+    printed = tensors["printed"]
+    assert "image.unsqueeze(0): (1, 3, 32, 32)" in printed
+    assert "image.unsqueeze(0).squeeze(0): (3, 32, 32)" in printed
+    assert "image.permute(1, 2, 0): (32, 32, 3)" in printed
+    with pytest.raises(RuntimeError) as raised:
+        grid.T.view(6)
+    assert str(raised.value) in printed  # PyTorch's whole message, with its advice
+    assert "Use .reshape(...) instead." in printed
+    assert "grid.reshape(6) shares memory: True" in printed
+    assert "grid.T.reshape(6) shares memory: False" in printed
+    assert torch.equal(grid.T.reshape(6), torch.tensor([0, 3, 1, 4, 2, 5]))
+
+
+def test_numpy_gives_float64_and_float_converts_to_float32(tensors):
+    t, t32, layer = tensors["t"], tensors["t32"], tensors["layer"]
+    assert t.dtype == torch.float64 and t32.dtype == torch.float32
+    assert layer.weight.dtype == torch.get_default_dtype() == torch.float32
+    printed = tensors["printed"]
+    assert "mat1 and mat2 must have the same dtype" in printed
+    assert "t.float(): torch.float32, shares memory with n: False" in printed
+    assert t32.float() is t32  # nothing to convert: no copy
+    assert "0.1 in float32: 0.10000000149011612" in printed
 
 
 # Part 2
@@ -166,10 +194,65 @@ def test_exclusion_from_the_dag(tutorial):
     assert not tutorial["d"].requires_grad
 
 
-def test_inference_tensors_fail_only_when_saved_for_backward(tutorial):
+def test_inference_tensors_stay_out_of_autograd_and_of_in_place_updates(tutorial):
+    w, z = tutorial["w"], tutorial["z"]
     printed = tutorial["printed"]
-    assert "backward through w + z works: True" in printed
-    assert "Inference tensors cannot be saved for backward" in printed
+    with pytest.raises(RuntimeError) as used_by_autograd:
+        w * z
+    assert str(used_by_autograd.value) in printed  # whole, with PyTorch's advice
+    assert "use `torch.no_grad()` instead of `torch.inference_mode()`" in printed
+    with pytest.raises(RuntimeError) as updated_in_place:
+        w.add_(1)
+    assert str(updated_in_place.value) in printed
+    assert "the clone is an inference tensor: False" in printed
+    assert "backward through w_normal * z works: True" in printed
+    assert "w + z" not in printed  # the undocumented case is not taught
+
+
+def test_weights_helper_changes_no_process_wide_setting(tutorial):
+    import socket
+
+    source = (ROOT / "examples" / "plot_2_autograd.py").read_text(encoding="utf-8")
+    assert "setdefaulttimeout" not in source and socket.getdefaulttimeout() is None
+    assert "urlopen(url, timeout=timeout)" in source
+
+
+def test_weights_helper_falls_back_only_when_the_network_is_unreachable(
+    tutorial, tmp_path, monkeypatch
+):
+    import urllib.error
+    import urllib.request
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
+    calls = []
+
+    def unreachable(url, timeout):
+        calls.append(timeout)
+        raise urllib.error.URLError("no route to host")
+
+    monkeypatch.setattr(urllib.request, "urlopen", unreachable)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        model = tutorial["load_resnet18"](timeout=3)
+    assert calls == [3]  # the wait is bounded per call, not process-wide
+    assert "Pretrained weights unreachable (<urlopen error no route to host>)" in printed.getvalue()
+    assert "continuing with random initial weights" in printed.getvalue()
+    assert isinstance(model, torchvision.models.ResNet)
+
+
+def test_weights_helper_raises_on_a_corrupted_download(tutorial, tmp_path, monkeypatch):
+    import urllib.request
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"not weights"))
+    with pytest.raises(RuntimeError, match="corrupted download of https://.*resnet18-f37072fd.pth"):
+        tutorial["load_resnet18"]()
+    assert not list(tmp_path.rglob("*.pth")) and not list(tmp_path.rglob("*.partial"))
+
+
+def test_fine_tuning_optimizer_gets_only_the_parameters_that_train(tutorial):
+    (group,) = tutorial["optimizer"].param_groups
+    model = tutorial["model"]
+    assert [id(p) for p in group["params"]] == [id(p) for p in model.fc.parameters()]
 
 
 def test_frozen_backbone_changes_batchnorm_buffers_in_training_mode(tutorial):
@@ -367,12 +450,12 @@ def test_every_figure_has_a_title_and_a_layout_that_does_not_clip(name, request)
 # Exercises: every solution runs, and says what it claims
 
 
-def solutions(script):
-    """The code of every ``.. dropdown:: Solution`` in the script's text blocks."""
+def solutions(script, title="Solution"):
+    """The code of every ``.. dropdown:: <title>`` in the script's text blocks."""
     _, blocks = split_code_and_text_blocks(str(script))[:2]
     text = "\n".join(block for kind, block, _ in blocks if kind == "text")
     found = []
-    for match in re.finditer(r"^( *)\.\. dropdown:: Solution\n", text, re.M):
+    for match in re.finditer(rf"^( *)\.\. dropdown:: {title}\n", text, re.M):
         rest = text[match.end():]
         directive = re.search(r"^( *)\.\. code-block:: python\n\n", rest, re.M)
         indent = len(directive.group(1)) + 1  # the code is indented more than its directive
@@ -421,6 +504,28 @@ def test_every_part_ends_with_exercises_whose_solutions_run(name, request):
         assert check(copy), code
 
 
+# Going further: the folded blocks of Parts 1 and 2 run, and show what they say
+
+GOING_FURTHER_CHECKS = {
+    "plot_1_tensors": [
+        lambda ns, printed: "strides of grid: (3, 1), of grid.T: (1, 3)" in printed
+        and torch.equal(ns["in_order"].view(6), torch.tensor([0, 3, 1, 4, 2, 5])),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(GOING_FURTHER_CHECKS))
+def test_going_further_blocks_run(name, request):
+    namespace = request.getfixturevalue(FIXTURES[list(SOLUTION_CHECKS).index(name)])
+    codes = solutions(ROOT / "examples" / f"{name}.py", title="Going further: .*")
+    assert len(codes) == len(GOING_FURTHER_CHECKS[name])
+    for code, check in zip(codes, GOING_FURTHER_CHECKS[name]):
+        copy = dict(namespace)
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            exec(compile(code, f"{name} going further", "exec"), copy)
+        assert check(copy, printed.getvalue()), code
+
+
 # The landing page
 
 
@@ -452,7 +557,10 @@ def test_solutions_are_hidden_in_details_on_every_page(site, language, label):
 
     for script in SCRIPTS:
         html = (site.html / language / "tutorials" / f"{script.stem}.html").read_text(encoding="utf-8")
-        details = BeautifulSoup(html, "html.parser").select("details")
+        details = [  # "Going further" blocks are details too
+            detail for detail in BeautifulSoup(html, "html.parser").select("details")
+            if detail.summary.get_text(strip=True) == label
+        ]
         assert len(details) == len(solutions(script)), script.stem
         for detail in details:
             assert detail.summary.get_text(strip=True) == label
