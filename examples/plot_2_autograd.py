@@ -92,6 +92,25 @@ def load_resnet18(timeout=15):
 model = load_resnet18()
 
 # %%
+# .. dropdown:: Going further: why the helper downloads the file itself
+#
+#    torchvision downloads weights with
+#    :func:`torch.hub.download_url_to_file`, which takes no timeout: on a
+#    network that silently drops packets it waits forever, unless
+#    :func:`socket.setdefaulttimeout` is called, which changes every
+#    connection of the program. The helper gives ``timeout`` to
+#    :func:`urllib.request.urlopen` instead; it bounds each wait for the
+#    server (connecting, each read), not the whole download. Like torch.hub
+#    with ``check_hash=True``, it checks that the file's SHA-256 starts with
+#    the hexadecimal digits at the end of its name.
+#
+#    .. code-block:: python
+#
+#       import inspect
+#
+#       print(inspect.signature(torch.hub.download_url_to_file))
+#       print(f"file name: {Path(ResNet18_Weights.DEFAULT.url).name}")
+#
 # The input is a batch of one random image with 3 colour channels, 64 pixels
 # high and wide. Its label is random too: the index of one of the 1000
 # ImageNet classes.
