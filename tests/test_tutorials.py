@@ -212,9 +212,10 @@ def test_inference_tensors_stay_out_of_autograd_and_of_in_place_updates(tutorial
 def test_weights_helper_changes_no_process_wide_setting(tutorial):
     import socket
 
-    source = (ROOT / "examples" / "plot_2_autograd.py").read_text(encoding="utf-8")
-    assert "setdefaulttimeout" not in source and socket.getdefaulttimeout() is None
-    assert "urlopen(url, timeout=timeout)" in source
+    _, blocks = split_code_and_text_blocks(str(ROOT / "examples" / "plot_2_autograd.py"))[:2]
+    code = "\n".join(block for kind, block, _ in blocks if kind == "code")
+    assert "setdefaulttimeout" not in code and socket.getdefaulttimeout() is None
+    assert "urlopen(url, timeout=timeout)" in code
 
 
 def test_weights_helper_falls_back_only_when_the_network_is_unreachable(
