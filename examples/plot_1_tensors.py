@@ -24,7 +24,7 @@ operations that autograd needs to compute gradients.
 # ----------------
 #
 # A tensor can be made directly from data. PyTorch works out the data type:
-# here, integers.
+# here, 64-bit integers (``torch.int64``).
 
 import numpy as np
 import torch
@@ -34,6 +34,7 @@ torch.manual_seed(0)
 data = [[1, 2], [3, 4]]
 x_data = torch.tensor(data)
 print(x_data)
+print(x_data.dtype)
 
 # %%
 # From a NumPy array, :func:`torch.from_numpy` makes a tensor that uses the
@@ -78,13 +79,18 @@ print(f"device: {tensor.device}")
 # Indexing and slicing
 # --------------------
 #
-# Indexing works as in NumPy. Rows come first, then columns; ``...`` stands
+# Indexing works as in NumPy, except that a slice cannot step backwards
+# (use :func:`torch.flip`). Rows come first, then columns; ``...`` stands
 # for all the dimensions not named.
 
 tensor = torch.arange(1.0, 17.0).reshape(4, 4)
 print(f"first row: {tensor[0]}")
 print(f"first column: {tensor[:, 0]}")
 print(f"last column: {tensor[..., -1]}")
+try:
+    tensor[::-1]
+except ValueError as error:
+    print(f"tensor[::-1]: {error}; torch.flip(tensor, [0])[:, 0]: {torch.flip(tensor, [0])[:, 0]}")
 
 # %%
 # Assigning to a slice changes the tensor. We set the second column to zero
@@ -150,15 +156,22 @@ print(f"image.permute(1, 2, 0): {tuple(image.permute(1, 2, 0).shape)}")
 # flatten it. :meth:`~torch.Tensor.reshape` can: it returns a view when one
 # exists, and a copy otherwise.
 
+
+
+def same_memory(t1, t2):
+    # compare storages: data_ptr() is the first element's address, later for a slice like flat[1:]
+    return t1.untyped_storage().data_ptr() == t2.untyped_storage().data_ptr()
+
+
 grid = flat.view(2, 3)
-print(f"grid shares flat's memory: {grid.data_ptr() == flat.data_ptr()}")
+print(f"grid shares flat's memory: {same_memory(grid, flat)}")
 print(f"grid.T is contiguous: {grid.T.is_contiguous()}")
 try:
     grid.T.view(6)
 except RuntimeError as error:
     print(error)
-print(f"grid.reshape(6) shares memory: {grid.reshape(6).data_ptr() == flat.data_ptr()}")
-print(f"grid.T.reshape(6) shares memory: {grid.T.reshape(6).data_ptr() == flat.data_ptr()}")
+print(f"grid.reshape(6) shares memory: {same_memory(grid.reshape(6), flat)}")
+print(f"grid.T.reshape(6) shares memory: {same_memory(grid.T.reshape(6), flat)}")
 print(f"grid.T.reshape(6): {grid.T.reshape(6)}")
 
 # %%
@@ -207,7 +220,7 @@ print(f"first elements: {(a @ b)[0, 0].item()} and {(a * b)[0, 0].item()}")
 # into a Python number.
 
 total = a.sum()
-print(f"sum: {total}, as a Python number: {total.item()}")
+print(f"sum: {total!r}, as a Python number: {total.item()!r}")
 print(f"mean of each column: {a.mean(dim=0)}")
 print(f"largest element of each row: {a.max(dim=1).values}")
 
@@ -242,7 +255,7 @@ except RuntimeError as error:
 # Bridge with NumPy
 # -----------------
 #
-# A tensor on the CPU and the NumPy array made from it share their memory:
+# A CPU tensor and the array that its ``numpy()`` returns share their memory:
 # a change to one is a change to the other.
 
 t = torch.ones(5)
@@ -253,11 +266,14 @@ print(f"array:  {n}")
 
 # %%
 # It works the other way too: ``torch.from_numpy`` wraps the array's memory.
+# ``torch.tensor(n)``, by contrast, copies it.
 
 n = np.ones(5)
 t = torch.from_numpy(n)
+copied = torch.tensor(n)
 np.add(n, 1, out=n)
 print(f"tensor: {t}")
+print(f"torch.tensor(n), a copy: {copied}")
 print(f"array:  {n}")
 print(f"same memory: {t.data_ptr() == n.ctypes.data}")
 
@@ -281,12 +297,14 @@ except RuntimeError as error:
 
 # %%
 # :meth:`~torch.Tensor.float` converts a tensor to ``float32``, keeping about
-# 7 significant digits. Converting copies the data, so the result no longer
-# shares the array's memory. Convert before moving data to Apple's MPS, which
-# rejects ``float64``.
+# 7 significant digits. Converting to another data type copies the data, so
+# the result no longer shares the array's memory; a tensor that is already
+# ``float32`` comes back as it is (``.clone()`` makes a copy). Convert before
+# moving data to Apple's MPS, which rejects ``float64``.
 
 t32 = t.float()
 print(f"t.float(): {t32.dtype}, shares memory with n: {t32.data_ptr() == n.ctypes.data}")
+print(f"t32.float() is t32: {t32.float() is t32}")
 print(f"0.1 in float32: {torch.tensor(0.1).item()}")
 print(f"layer(t.float()): {layer(t32).dtype}")
 
@@ -294,19 +312,21 @@ print(f"layer(t.float()): {layer(t32).dtype}")
 # Running on an accelerator
 # -------------------------
 #
-# Tensors are created on the CPU unless you ask for another ``device``.
-# When an accelerator (a CUDA or ROCm GPU,
-# Apple's MPS, ...) is available, :meth:`~torch.Tensor.to` returns a copy of
-# a tensor there; operations on the copy run on that device. The code below
-# runs on either.
+# Tensors are created on the CPU unless you ask for another ``device``:
+# factory functions such as ``torch.rand`` take a ``device`` argument. When an
+# accelerator (a CUDA or ROCm GPU, Apple's MPS, ...) is available,
+# :meth:`~torch.Tensor.to` moves an existing tensor there: it returns a copy on
+# that device (or the tensor itself if it is already there), and operations on
+# it run on that device. The code below runs on either.
 
 if torch.accelerator.is_available():
     device = torch.accelerator.current_accelerator()
 else:
     device = torch.device("cpu")
 
-tensor = torch.rand(3, 4).to(device)
-print(f"device: {tensor.device}")
+tensor = torch.rand(3, 4, device=device)  # created on the device
+print(f"created on: {tensor.device}")
+print(f"moved to: {torch.ones(2).to(device).device}")
 
 # %%
 # Recap
@@ -317,7 +337,8 @@ print(f"device: {tensor.device}")
 # * Every tensor has a ``shape``, a ``dtype`` and a ``device``.
 # * ``view`` and ``reshape`` change the shape, ``permute`` reorders the
 #   dimensions, ``unsqueeze`` and ``squeeze`` add and remove dimensions of
-#   size 1. ``view`` needs a contiguous tensor; ``reshape`` copies when it must.
+#   size 1. ``view`` never copies, so it fails when the new shape does not fit
+#   the memory layout (as for a transposed tensor); ``reshape`` copies when it must.
 # * ``@`` is the matrix product, ``*`` the element-wise product.
 # * In-place operations (``add_``, ``copy_``) can break gradient
 #   computations.
@@ -353,7 +374,7 @@ print(f"device: {tensor.device}")
 #          # element (i, k, j) is a[i, k] * b[k, j]; summing over k gives (a @ b)[i, j]
 #          by_hand = (a.unsqueeze(2) * b.unsqueeze(0)).sum(dim=1)
 #          print(by_hand)
-#          print(torch.equal(by_hand, a @ b))
+#          print(torch.allclose(by_hand, a @ b))  # floats: allclose, not equal
 #
 # 3. ``w`` above requires gradients. What happens when you call
 #    ``w.numpy()``, and how do you get its values as an array?

@@ -44,10 +44,12 @@ and freeze part of a model to fine-tune the rest.
 # once into :func:`torch.hub.get_dir`'s cache. When the network cannot be
 # reached, the helper says so and continues with random weights, which is all
 # this tutorial needs: a training step works the same way on any weights. A
-# download whose checksum is wrong is an error, not a reason to carry on.
+# download whose checksum is wrong is an error, not a reason to carry on. The
+# output below says which weights this build of the page got.
 
 import hashlib
 import math
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -67,7 +69,7 @@ def download(url, path, timeout):
     """torch.hub's download with its checksum test, plus a timeout: torch.hub has none."""
     with urllib.request.urlopen(url, timeout=timeout) as response:
         data = response.read()
-    expected = torch.hub.HASH_REGEX.search(path.name).group(1)  # "f37072fd" in resnet18-f37072fd.pth
+    expected = re.search(r"-([a-f0-9]+)\.", path.name).group(1)  # torch.hub's rule
     if not hashlib.sha256(data).hexdigest().startswith(expected):
         raise RuntimeError(f"corrupted download of {url}: its SHA-256 does not start with {expected}")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,12 +216,12 @@ Q.backward(gradient=external_grad)
 
 # %%
 # The gradients are now in ``a.grad`` and ``b.grad``, and they match the
-# formulas:
+# formulas (compare floats with :func:`torch.allclose`, not ``==``):
 
 print(a.grad)
-print(9 * a**2 == a.grad)
+print(torch.allclose(a.grad, 9 * a.detach() ** 2))
 print(b.grad)
-print(-2 * b == b.grad)
+print(torch.allclose(b.grad, -2 * b.detach()))
 
 # %%
 # Summing ``Q`` into a scalar and calling ``Q.sum().backward()`` gives the
@@ -332,11 +334,15 @@ print(f"same as (v * Q).sum().backward(): {torch.equal(a4.grad, a3.grad)}")
 # :func:`torch.autograd.gradcheck` compares autograd's gradients with
 # gradients estimated by finite differences. Give it double precision
 # (``float64``) inputs: in single precision, the rounding errors of finite
-# differences are large enough to fail the check of a correct gradient.
+# differences are large enough to fail the check of a correct gradient, as
+# the second check shows.
 
 x = torch.randn(3, dtype=torch.float64, requires_grad=True)
 y = torch.randn(3, dtype=torch.float64, requires_grad=True)
 print(f"gradcheck passed: {torch.autograd.gradcheck(q_of, (x, y))}")
+x32 = x.detach().float().requires_grad_()
+y32 = y.detach().float().requires_grad_()
+print(f"gradcheck in float32: {torch.autograd.gradcheck(q_of, (x32, y32), raise_exception=False)}")
 
 # %%
 # The computational graph
@@ -368,8 +374,10 @@ print([(fn.name() if fn else None, index) for fn, index in mul.next_functions])
 #
 # The figure below is drawn from the live graph of ``Q``: we start at
 # ``Q.grad_fn`` and follow ``next_functions`` to the leaves. Arrows point in
-# the direction of the forward pass, nodes are the backward functions of the
-# operations, and the leaf tensors ``a`` and ``b`` are in blue.
+# the direction of the forward pass. Grey boxes are the backward functions of
+# the operations; the blue boxes are the ``AccumulateGrad`` nodes of the leaf
+# tensors ``a`` and ``b``, which write into ``a.grad`` and ``b.grad``. ``Q``
+# at the top is the output tensor itself, not a node.
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -429,7 +437,8 @@ ax.set_ylim(-max(rows) - 0.5, 1.5)
 ax.set_axis_off()
 ax.set_title("The graph autograd recorded for Q = 3a³ − b²")
 leaves = sorted(dag.nodes[node]["label"] for node, leaf in dag.nodes(data="leaf") if leaf)
-print(f"{dag.number_of_nodes()} nodes, leaves: {leaves}")
+accumulators = sorted(type(node).__name__ for node, leaf in dag.nodes(data="leaf") if leaf)
+print(f"{dag.number_of_nodes() - 1} autograd nodes (and the tensor Q), leaves: {leaves}, {accumulators}")
 plt.show()
 
 # %%
@@ -478,8 +487,10 @@ print(f"inside no_grad, x + z requires grad: {w.requires_grad}")
 # :class:`torch.inference_mode` goes further: tensors created inside it are
 # *inference tensors*, for which PyTorch skips even more bookkeeping (no
 # version counter, no view tracking). The price is a rule: do not use them in
-# computations that autograd records. Here the product fails as soon as it is
-# computed, and PyTorch's error says what to do instead:
+# computations that autograd records. Autograd cannot save an inference tensor
+# for the backward pass, so the product below, which must save ``w`` to compute
+# the gradient of ``z``, fails as soon as it is computed, and PyTorch's error
+# says what to do instead:
 
 with torch.inference_mode():
     w = x + z
@@ -510,7 +521,7 @@ print(f"backward through w_normal * z works: {z.grad is not None}")
 
 d = z.detach()
 print(f"detached requires grad: {d.requires_grad}")
-print(f"shares memory with z: {d.data_ptr() == z.data_ptr()}")
+print(f"shares memory with z: {d.untyped_storage().data_ptr() == z.untyped_storage().data_ptr()}")
 
 # %%
 # Fine-tuning with a frozen backbone
@@ -565,6 +576,7 @@ print(f"changed parameters: {[name for name in changed if name in parameter_name
 print(f"frozen parameters: {len(frozen)}, "
       f"with grad None: {sum(p.grad is None for p in frozen)}")
 print(f"changed buffers: {len(changed_buffers)}, for example {changed_buffers[:3]}")
+print(f"batch normalisation momentum: {model.bn1.momentum}")
 
 # %%
 # No frozen parameter moved, yet 60 buffers of the "frozen" backbone changed.
@@ -572,9 +584,10 @@ print(f"changed buffers: {len(changed_buffers)}, for example {changed_buffers[:3
 # where every model starts, batch normalisation normalises with the mean and
 # variance of the current batch and updates its running estimates of them
 # (``running_mean``, ``running_var`` and a counter). Those are buffers, not
-# parameters, so ``requires_grad = False`` does not stop them. The model
-# would later be evaluated with statistics of the new data, not the ones it
-# was pretrained with.
+# parameters, so ``requires_grad = False`` does not stop them. Each step pulls
+# the running estimates 10 % of the way toward the statistics of the batch
+# (``momentum``): after some training the model is evaluated with statistics
+# of the new data, no longer the ones the backbone came with.
 #
 # To keep the backbone really fixed, put its batch normalisation layers in
 # evaluation mode: they then normalise with the stored statistics and leave
@@ -587,7 +600,8 @@ print(f"changed buffers: {len(changed_buffers)}, for example {changed_buffers[:3
 
 def freeze_batchnorm(model):
     for module in model.modules():
-        if isinstance(module, torch.nn.BatchNorm2d):
+        if isinstance(module, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d, torch.nn.BatchNorm3d,
+                               torch.nn.SyncBatchNorm)):
             module.eval()
 
 

@@ -78,12 +78,28 @@ FIXTURES = ["tensors", "tutorial", "networks", "classifier"]
 
 def test_tensor_creation_and_products(tensors):
     assert tensors["x_data"].dtype == torch.int64
+    assert "\ntorch.int64\n" in tensors["printed"]  # the inferred type is shown, not only stated
     assert tensors["x_ones"].shape == tensors["x_data"].shape
     assert tensors["x_rand"].dtype == torch.float32
     a, b = tensors["a"], tensors["b"]
     assert torch.equal(a @ b, torch.tensor([[19.0, 22.0], [43.0, 50.0]]))
     assert torch.equal(a * b, torch.tensor([[5.0, 12.0], [21.0, 32.0]]))
     assert torch.all(tensors["tensor"].cpu() >= 0)
+    assert "sum: tensor(10.), as a Python number: 10.0" in tensors["printed"]  # tensor vs number
+
+
+def test_negative_slice_steps_raise_and_flip_reverses(tensors):
+    with pytest.raises(ValueError) as raised:
+        tensors["tensor"][::-1]
+    assert f"tensor[::-1]: {raised.value}; " in tensors["printed"]
+    assert "torch.flip(tensor, [0])[:, 0]: tensor([13.,  9.,  5.,  1.])" in tensors["printed"]
+
+
+def test_tensors_are_created_on_the_device_and_moved_with_to(tensors):
+    device = tensors["device"]
+    assert tensors["tensor"].device.type == device.type
+    assert f"created on: {tensors['tensor'].device}" in tensors["printed"]
+    assert f"moved to: {torch.ones(2).to(device).device}" in tensors["printed"]
 
 
 def test_slice_figure_shows_the_tensor_before_and_after(tensors):
@@ -99,6 +115,10 @@ def test_numpy_bridge_shares_memory(tensors):
     assert t.data_ptr() == n.ctypes.data
     n[0] = 42  # a change through one is seen through the other
     assert t[0].item() == 42
+    assert not tensors["same_memory"](tensors["copied"], t)  # torch.tensor(n) copies
+    assert "torch.tensor(n), a copy: tensor([1., 1., 1., 1., 1.], dtype=torch.float64)" in (
+        tensors["printed"]
+    )
 
 
 def test_in_place_change_breaks_backward(tensors):
@@ -111,6 +131,8 @@ def test_in_place_change_breaks_backward(tensors):
 def test_reshaping_views_and_copies(tensors):
     flat, grid, image = tensors["flat"], tensors["grid"], tensors["image"]
     assert grid.data_ptr() == flat.data_ptr() and not grid.T.is_contiguous()
+    same_memory = tensors["same_memory"]
+    assert same_memory(flat[1:], flat) and flat[1:].data_ptr() != flat.data_ptr()
     printed = tensors["printed"]
     assert "image.unsqueeze(0): (1, 3, 32, 32)" in printed
     assert "image.unsqueeze(0).squeeze(0): (3, 32, 32)" in printed
@@ -132,6 +154,7 @@ def test_numpy_gives_float64_and_float_converts_to_float32(tensors):
     assert "mat1 and mat2 must have the same dtype" in printed
     assert "t.float(): torch.float32, shares memory with n: False" in printed
     assert t32.float() is t32  # nothing to convert: no copy
+    assert "t32.float() is t32: True" in printed
     assert "0.1 in float32: 0.10000000149011612" in printed
 
 
@@ -153,10 +176,17 @@ def test_gradient_argument_is_dl_dq_not_dq_dq(tutorial):
     assert "same as (v * Q).sum().backward(): True" in printed
 
 
+def test_gradcheck_passes_in_float64_and_fails_in_float32(tutorial):
+    assert tutorial["x32"].dtype == tutorial["y32"].dtype == torch.float32
+    assert "gradcheck passed: True" in tutorial["printed"]
+    assert "gradcheck in float32: False" in tutorial["printed"]
+
+
 def test_gradients_equal_their_formulas(tutorial):
     a, b = tutorial["a"], tutorial["b"]
     assert torch.equal(a.grad, 9 * a.detach() ** 2)
     assert torch.equal(b.grad, -2 * b.detach())
+    assert "tensor([36., 81.])\nTrue\ntensor([-12.,  -8.])\nTrue\n" in tutorial["printed"]
     assert torch.equal(tutorial["a2"].grad, a.grad)  # Q.sum().backward() is equivalent
     assert torch.equal(tutorial["b2"].grad, b.grad)
 
@@ -176,6 +206,10 @@ def test_dag_is_drawn_from_the_live_graph(tutorial):
     labels = dict(dag.nodes(data="label"))
     assert sorted(label for node, label in labels.items() if dag.nodes[node]["leaf"]) == ["a", "b"]
     assert {"SubBackward0", "MulBackward0", "PowBackward0"} <= set(labels.values())
+    leaves = [node for node, leaf in dag.nodes(data="leaf") if leaf]
+    assert {type(node).__name__ for node in leaves} == {"AccumulateGrad"}
+    assert {id(node.variable) for node in leaves} == {id(tutorial["a"]), id(tutorial["b"])}
+    assert "6 autograd nodes (and the tensor Q), leaves: ['a', 'b']" in tutorial["printed"]
     (figure,) = tutorial["figures"]
     assert "Q" in figure.axes[0].get_title()
 
@@ -265,6 +299,7 @@ def test_frozen_backbone_changes_batchnorm_buffers_in_training_mode(tutorial):
                for name in changed_buffers)
     frozen = tutorial["frozen"]
     assert len(frozen) == 60 and all(p.grad is None for p in frozen)
+    assert "batch normalisation momentum: 0.1" in printed  # each step moves the estimates 10 %
 
 
 def test_frozen_batchnorm_keeps_every_backbone_tensor(tutorial):
@@ -272,6 +307,9 @@ def test_frozen_batchnorm_keeps_every_backbone_tensor(tutorial):
     model = tutorial["model"]
     assert model.training and model.fc.out_features == 10
     assert not any(m.training for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
+    other = torch.nn.Sequential(torch.nn.BatchNorm1d(3), torch.nn.BatchNorm3d(3), torch.nn.Linear(3, 3))
+    tutorial["freeze_batchnorm"](other)  # not only resnet18's BatchNorm2d
+    assert [m.training for m in other] == [False, False, True]
 
 
 # Part 3
@@ -468,7 +506,7 @@ def solutions(script, title="Solution"):
 SOLUTION_CHECKS = {
     "plot_1_tensors": [
         lambda ns: ns["total"].shape == (2, 3) and torch.equal(ns["total"][1] - ns["m"][1], ns["r"]),
-        lambda ns: torch.equal(ns["by_hand"], ns["a"] @ ns["b"]),
+        lambda ns: torch.allclose(ns["by_hand"], ns["a"] @ ns["b"]),
         lambda ns: np.array_equal(ns["array"], ns["w"].detach().numpy()),
     ],
     "plot_2_autograd": [
