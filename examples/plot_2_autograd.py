@@ -585,7 +585,7 @@ print(f"batch normalisation momentum: {model.bn1.momentum}")
 # variance of the current batch and updates its running estimates of them
 # (``running_mean``, ``running_var`` and a counter). Those are buffers, not
 # parameters, so ``requires_grad = False`` does not stop them. Each step pulls
-# the running estimates 10 % of the way toward the statistics of the batch
+# the running estimates 10% of the way toward the statistics of the batch
 # (``momentum``): after some training the model is evaluated with statistics
 # of the new data, no longer the ones the backbone came with.
 #
