@@ -180,6 +180,7 @@ def test_gradcheck_passes_in_float64_and_fails_in_float32(tutorial):
     assert tutorial["x32"].dtype == tutorial["y32"].dtype == torch.float32
     assert "gradcheck passed: True" in tutorial["printed"]
     assert "gradcheck in float32: False" in tutorial["printed"]
+    assert "its warning: Input #0 requires gradient and is not a double precision" in tutorial["printed"]
 
 
 def test_gradients_equal_their_formulas(tutorial):
