@@ -10,11 +10,11 @@ operations that autograd needs to compute gradients.
 **What you will learn**
 
 * how to create tensors, and what their shape, data type and device are;
-* the operations you will use most: indexing, joining, products and
-  reductions;
+* the operations you will use most: indexing, joining, reshaping, products
+  and reductions;
 * why in-place operations need care;
-* how tensors and NumPy arrays share memory, and how to move a tensor to an
-  accelerator.
+* how tensors and NumPy arrays share memory, why models use ``float32``
+  where NumPy gives ``float64``, and how to move a tensor to an accelerator.
 
 **Prerequisites:** Python and a first look at NumPy arrays.
 """
@@ -24,7 +24,7 @@ operations that autograd needs to compute gradients.
 # ----------------
 #
 # A tensor can be made directly from data. PyTorch works out the data type:
-# here, integers.
+# here, 64-bit integers (``torch.int64``).
 
 import numpy as np
 import torch
@@ -34,9 +34,10 @@ torch.manual_seed(0)
 data = [[1, 2], [3, 4]]
 x_data = torch.tensor(data)
 print(x_data)
+print(x_data.dtype)
 
 # %%
-# From a NumPy array, ``torch.from_numpy`` makes a tensor that uses the
+# From a NumPy array, :func:`torch.from_numpy` makes a tensor that uses the
 # array's memory; we come back to this at the end.
 
 np_array = np.array(data)
@@ -44,8 +45,9 @@ x_np = torch.from_numpy(np_array)
 print(x_np)
 
 # %%
-# From another tensor: the ``*_like`` functions keep the shape (and, unless
-# told otherwise, the data type) of their argument.
+# From another tensor: the ``*_like`` functions, such as
+# :func:`torch.ones_like`, keep the shape, data type and device of their
+# argument unless told otherwise.
 
 x_ones = torch.ones_like(x_data)
 print(f"ones like x_data:\n{x_ones}")
@@ -53,8 +55,8 @@ x_rand = torch.rand_like(x_data, dtype=torch.float)
 print(f"random like x_data, as floats:\n{x_rand}")
 
 # %%
-# From a shape: a tuple of dimensions is all that ``rand``, ``ones`` and
-# ``zeros`` need.
+# From a shape: a tuple of dimensions is all that :func:`torch.rand`,
+# :func:`torch.ones` and :func:`torch.zeros` need.
 
 shape = (2, 3)
 print(torch.rand(shape))
@@ -77,13 +79,18 @@ print(f"device: {tensor.device}")
 # Indexing and slicing
 # --------------------
 #
-# Indexing works as in NumPy. Rows come first, then columns; ``...`` stands
+# Indexing works as in NumPy, except that a slice cannot step backwards
+# (use :func:`torch.flip`). Rows come first, then columns; ``...`` stands
 # for all the dimensions not named.
 
 tensor = torch.arange(1.0, 17.0).reshape(4, 4)
 print(f"first row: {tensor[0]}")
 print(f"first column: {tensor[:, 0]}")
 print(f"last column: {tensor[..., -1]}")
+try:
+    tensor[::-1]
+except ValueError as error:
+    print(f"tensor[::-1]: {error}; torch.flip(tensor, [0])[:, 0]: {torch.flip(tensor, [0])[:, 0]}")
 
 # %%
 # Assigning to a slice changes the tensor. We set the second column to zero
@@ -115,13 +122,73 @@ print(tensor)
 # Joining tensors
 # ---------------
 #
-# ``torch.cat`` joins tensors along an existing dimension; ``torch.stack``
-# adds a new one.
+# :func:`torch.cat` joins tensors along an existing dimension;
+# :func:`torch.stack` adds a new one.
 
 row = torch.tensor([[1.0, 2.0, 3.0]])
 print(f"cat along rows: {torch.cat([row, row], dim=0).shape}")
 print(f"cat along columns: {torch.cat([row, row], dim=1).shape}")
 print(f"stack: {torch.stack([row, row]).shape}")
+
+# %%
+# Changing shape
+# --------------
+#
+# :meth:`~torch.Tensor.view` gives the same elements a new shape (``-1``
+# stands for the size that makes the count right).
+# :meth:`~torch.Tensor.unsqueeze` inserts a dimension of size 1, as for a
+# batch of one image, and :meth:`~torch.Tensor.squeeze` removes it.
+# :meth:`~torch.Tensor.permute` reorders the dimensions, as when an image
+# stored as channels × height × width is drawn as height × width × channels.
+
+flat = torch.arange(6)
+print(f"flat.view(2, 3):\n{flat.view(2, 3)}")
+print(f"flat.view(3, -1): {tuple(flat.view(3, -1).shape)}")
+image = torch.rand(3, 32, 32)
+print(f"image.unsqueeze(0): {tuple(image.unsqueeze(0).shape)}")
+print(f"image.unsqueeze(0).squeeze(0): {tuple(image.unsqueeze(0).squeeze(0).shape)}")
+print(f"image.permute(1, 2, 0): {tuple(image.permute(1, 2, 0).shape)}")
+
+# %%
+# These are views: they share their tensor's memory and only read it in
+# another order. After ``permute`` or ``.T``, that order is no longer the
+# order of the memory: the tensor is not *contiguous*, and ``view`` cannot
+# flatten it. :meth:`~torch.Tensor.reshape` can: it returns a view when one
+# exists, and a copy otherwise.
+
+
+
+def same_memory(t1, t2):
+    # compare storages: data_ptr() is the first element's address, later for a slice like flat[1:]
+    return t1.untyped_storage().data_ptr() == t2.untyped_storage().data_ptr()
+
+
+grid = flat.view(2, 3)
+print(f"grid shares flat's memory: {same_memory(grid, flat)}")
+print(f"grid.T is contiguous: {grid.T.is_contiguous()}")
+try:
+    grid.T.view(6)
+except RuntimeError as error:
+    print(error)
+print(f"grid.reshape(6) shares memory: {same_memory(grid.reshape(6), flat)}")
+print(f"grid.T.reshape(6) shares memory: {same_memory(grid.T.reshape(6), flat)}")
+print(f"grid.T.reshape(6): {grid.T.reshape(6)}")
+
+# %%
+# .. dropdown:: Going further: strides
+#
+#    A tensor finds its elements through its *strides*: how many elements
+#    of memory to skip for one step along each dimension. ``grid.T`` swaps
+#    the strides of ``grid`` instead of moving any data, which is why it is
+#    not contiguous. :meth:`~torch.Tensor.contiguous` copies it into memory
+#    order, after which ``view`` works.
+#
+#    .. code-block:: python
+#
+#       print(f"strides of grid: {grid.stride()}, of grid.T: {grid.T.stride()}")
+#       in_order = grid.T.contiguous()
+#       print(f"contiguous copy: {in_order.is_contiguous()}, strides {in_order.stride()}")
+#       print(f"view after contiguous(): {in_order.view(6)}")
 
 # %%
 # Arithmetic: matrix product and element-wise product
@@ -149,11 +216,11 @@ print(f"first elements: {(a @ b)[0, 0].item()} and {(a * b)[0, 0].item()}")
 # ----------
 #
 # A reduction combines many elements into fewer: the sum of a whole tensor,
-# or the mean along one dimension. ``.item()`` turns a one-element tensor
+# or the mean along one dimension. :meth:`~torch.Tensor.item` turns a one-element tensor
 # into a Python number.
 
 total = a.sum()
-print(f"sum: {total}, as a Python number: {total.item()}")
+print(f"sum: {total!r}, as a Python number: {total.item()!r}")
 print(f"mean of each column: {a.mean(dim=0)}")
 print(f"largest element of each row: {a.max(dim=1).values}")
 
@@ -182,13 +249,13 @@ y.add_(1)
 try:
     y.sum().backward()
 except RuntimeError as error:
-    print(str(error).split(":")[0])
+    print(error)
 
 # %%
 # Bridge with NumPy
 # -----------------
 #
-# A tensor on the CPU and the NumPy array made from it share their memory:
+# A CPU tensor and the array that its ``numpy()`` returns share their memory:
 # a change to one is a change to the other.
 
 t = torch.ones(5)
@@ -199,30 +266,67 @@ print(f"array:  {n}")
 
 # %%
 # It works the other way too: ``torch.from_numpy`` wraps the array's memory.
+# ``torch.tensor(n)``, by contrast, copies it.
 
 n = np.ones(5)
 t = torch.from_numpy(n)
+copied = torch.tensor(n)
 np.add(n, 1, out=n)
 print(f"tensor: {t}")
+print(f"torch.tensor(n), a copy: {copied}")
 print(f"array:  {n}")
 print(f"same memory: {t.data_ptr() == n.ctypes.data}")
+
+# %%
+# Data types: float32 and float64
+# -------------------------------
+#
+# NumPy makes floating-point arrays in ``float64``, and
+# :func:`torch.from_numpy` keeps the data type: hence the
+# ``dtype=torch.float64`` above. PyTorch makes floating-point tensors and
+# layer parameters in ``float32`` (:func:`torch.get_default_dtype`): half the
+# memory, much faster on most GPUs, and precise enough for training. A
+# ``float32`` layer refuses a ``float64`` input:
+
+layer = torch.nn.Linear(5, 1)
+print(f"default: {torch.get_default_dtype()}, layer: {layer.weight.dtype}, t: {t.dtype}")
+try:
+    layer(t)
+except RuntimeError as error:
+    print(error)
+
+# %%
+# :meth:`~torch.Tensor.float` converts a tensor to ``float32``, keeping about
+# 7 significant digits. Converting to another data type copies the data, so
+# the result no longer shares the array's memory; a tensor that is already
+# ``float32`` comes back as it is (``.clone()`` makes a copy). Convert before
+# moving data to Apple's MPS, which rejects ``float64``.
+
+t32 = t.float()
+print(f"t.float(): {t32.dtype}, shares memory with n: {t32.data_ptr() == n.ctypes.data}")
+print(f"t32.float() is t32: {t32.float() is t32}")
+print(f"0.1 in float32: {torch.tensor(0.1).item()}")
+print(f"layer(t.float()): {layer(t32).dtype}")
 
 # %%
 # Running on an accelerator
 # -------------------------
 #
-# Tensors are created on the CPU unless you ask for another ``device``.
-# When an accelerator (a CUDA or ROCm GPU,
-# Apple's MPS, ...) is available, ``.to()`` moves a tensor there; operations
-# then run on that device. The code below runs on either.
+# Tensors are created on the CPU unless you ask for another ``device``:
+# factory functions such as ``torch.rand`` take a ``device`` argument. When an
+# accelerator (a CUDA or ROCm GPU, Apple's MPS, ...) is available,
+# :meth:`~torch.Tensor.to` moves an existing tensor there: it returns a copy on
+# that device (or the tensor itself if it is already there), and operations on
+# it run on that device. The code below runs on either.
 
 if torch.accelerator.is_available():
     device = torch.accelerator.current_accelerator()
 else:
     device = torch.device("cpu")
 
-tensor = torch.rand(3, 4).to(device)
-print(f"device: {tensor.device}")
+tensor = torch.rand(3, 4, device=device)  # created on the device
+print(f"created on: {tensor.device}")
+print(f"moved to: {torch.ones(2).to(device).device}")
 
 # %%
 # Recap
@@ -231,10 +335,15 @@ print(f"device: {tensor.device}")
 # * Create tensors from data, from NumPy arrays, from other tensors
 #   (``*_like``) or from a shape (``rand``, ``ones``, ``zeros``).
 # * Every tensor has a ``shape``, a ``dtype`` and a ``device``.
+# * ``view`` and ``reshape`` change the shape, ``permute`` reorders the
+#   dimensions, ``unsqueeze`` and ``squeeze`` add and remove dimensions of
+#   size 1. ``view`` never copies, so it fails when the new shape does not fit
+#   the memory layout (as for a transposed tensor); ``reshape`` copies when it must.
 # * ``@`` is the matrix product, ``*`` the element-wise product.
 # * In-place operations (``add_``, ``copy_``) can break gradient
 #   computations.
-# * CPU tensors and NumPy arrays can share memory.
+# * CPU tensors and NumPy arrays can share memory. NumPy's ``float64``
+#   becomes ``float32``, the type models use, with ``.float()``.
 #
 # Exercises
 # ---------
@@ -265,7 +374,7 @@ print(f"device: {tensor.device}")
 #          # element (i, k, j) is a[i, k] * b[k, j]; summing over k gives (a @ b)[i, j]
 #          by_hand = (a.unsqueeze(2) * b.unsqueeze(0)).sum(dim=1)
 #          print(by_hand)
-#          print(torch.equal(by_hand, a @ b))
+#          print(torch.allclose(by_hand, a @ b))  # floats: allclose, not equal
 #
 # 3. ``w`` above requires gradients. What happens when you call
 #    ``w.numpy()``, and how do you get its values as an array?

@@ -39,16 +39,21 @@ and freeze part of a model to fine-tune the rest.
 # One training step in PyTorch
 # ----------------------------
 #
-# We take ``resnet18``, an image classifier from ``torchvision``. The helper
-# below asks for its pretrained ImageNet weights. They are downloaded once and
-# cached; when neither the network nor a cached copy is available, the helper
-# says so and continues with randomly initialised weights, which is all this
-# tutorial needs: a training step works the same way on any weights.
+# We take :func:`~torchvision.models.resnet18`, an image classifier from
+# ``torchvision``, with its pretrained ImageNet weights. They are downloaded
+# once into :func:`torch.hub.get_dir`'s cache. When the network cannot be
+# reached, the helper says so and continues with random weights, which is all
+# this tutorial needs: a training step works the same way on any weights. A
+# download whose checksum is wrong is an error, not a reason to carry on. The
+# output below says which weights this build of the page got.
 
-import contextlib
-import io
+import hashlib
 import math
-import socket
+import re
+import urllib.error
+import urllib.request
+import warnings
+from pathlib import Path
 
 import torch
 from torchvision.models import ResNet18_Weights, resnet18
@@ -61,24 +66,54 @@ else:
 print(f"device: {device}")
 
 
-def load_resnet18():
-    socket.setdefaulttimeout(15)  # fail on a blocked network rather than hang
+def download(url, path, timeout):
+    """torch.hub's download with its checksum test, plus a timeout: torch.hub has none."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        data = response.read()
+    expected = re.search(r"-([a-f0-9]+)\.", path.name).group(1)  # torch.hub's rule
+    if not hashlib.sha256(data).hexdigest().startswith(expected):
+        raise RuntimeError(f"corrupted download of {url}: its SHA-256 does not start with {expected}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.with_suffix(".partial").write_bytes(data)
+    path.with_suffix(".partial").replace(path)  # never leave half a file in the cache
+
+
+def load_resnet18(timeout=15):
+    weights = ResNet18_Weights.DEFAULT
+    cached = Path(torch.hub.get_dir(), "checkpoints", Path(weights.url).name)
     try:
-        with contextlib.redirect_stdout(io.StringIO()):  # torch.hub names its cache path
-            model = resnet18(weights=ResNet18_Weights.DEFAULT)
-        print("Loaded the pretrained ImageNet weights.")
-    except (OSError, RuntimeError) as error:
-        model = resnet18(weights=None)
-        print(
-            f"Pretrained weights unavailable ({type(error).__name__}); "
-            "continuing with random initial weights."
-        )
+        if not cached.exists():
+            download(weights.url, cached, timeout)
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+        print(f"Pretrained weights unreachable ({error}); continuing with random initial weights.")
+        return resnet18(weights=None).to(device)
+    model = resnet18(weights=weights)  # finds the file in the cache
+    print("Loaded the pretrained ImageNet weights.")
     return model.to(device)
 
 
 model = load_resnet18()
 
 # %%
+# .. dropdown:: Going further: why the helper downloads the file itself
+#
+#    torchvision downloads weights with
+#    :func:`torch.hub.download_url_to_file`, which takes no timeout: on a
+#    network that silently drops packets it waits forever, unless
+#    :func:`socket.setdefaulttimeout` is called, which changes every
+#    connection of the program. The helper gives ``timeout`` to
+#    :func:`urllib.request.urlopen` instead; it bounds each wait for the
+#    server (connecting, each read), not the whole download. Like torch.hub
+#    with ``check_hash=True``, it checks that the file's SHA-256 starts with
+#    the hexadecimal digits at the end of its name.
+#
+#    .. code-block:: python
+#
+#       import inspect
+#
+#       print(inspect.signature(torch.hub.download_url_to_file))
+#       print(f"file name: {Path(ResNet18_Weights.DEFAULT.url).name}")
+#
 # The input is a batch of one random image with 3 colour channels, 64 pixels
 # high and wide. Its label is random too: the index of one of the 1000
 # ImageNet classes.
@@ -96,12 +131,14 @@ print(f"prediction: {tuple(prediction.shape)}")
 
 # %%
 # The loss measures the error of the prediction in a single number. For a
-# classifier the usual loss is the cross-entropy: the negative log of the
-# probability that the model gives the correct class. It is never negative,
+# classifier the usual loss is the cross-entropy
+# (:func:`~torch.nn.functional.cross_entropy`): a softmax turns the scores into
+# probabilities, and the loss is the negative log of the probability of the
+# correct class. It is never negative,
 # and for a model that spreads its probability evenly over 1000 classes it
 # is :math:`\ln 1000 \approx 6.9`.
 #
-# We call ``.backward()`` on the loss. Autograd then computes the gradient of
+# We call :meth:`~torch.Tensor.backward` on the loss. Autograd then computes the gradient of
 # the loss with respect to every parameter and stores it in that parameter's
 # ``.grad`` attribute.
 
@@ -111,14 +148,15 @@ print(f"loss: {loss.item():.4f} (ln 1000 = {math.log(1000):.4f})")
 print(f"conv1.weight.grad: {tuple(model.conv1.weight.grad.shape)}")
 
 # %%
-# Next we create an optimizer: stochastic gradient descent (SGD) with a
+# Next we create an optimizer: stochastic gradient descent
+# (:class:`torch.optim.SGD`) with a
 # learning rate of 0.01 and a momentum of 0.9. We register all of the
 # model's parameters with it.
 
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
 
 # %%
-# Finally ``.step()`` performs one step of gradient descent: the optimizer
+# Finally :meth:`~torch.optim.Optimizer.step` performs one step of gradient descent: the optimizer
 # adjusts each parameter using the gradient stored in its ``.grad``. We keep
 # a copy of the first convolution's weights to see that they really moved.
 
@@ -130,7 +168,7 @@ print(f"largest change in conv1.weight: {change:.2e}")
 
 # %%
 # Training repeats these steps, with one more before each ``backward()``:
-# ``optimizer.zero_grad()`` clears the old gradients, because ``backward()``
+# :meth:`~torch.optim.Optimizer.zero_grad` clears the old gradients, because ``backward()``
 # adds to ``.grad`` instead of overwriting it (part 3 shows this). The rest of
 # this tutorial looks at how autograd computes those gradients.
 #
@@ -179,12 +217,12 @@ Q.backward(gradient=external_grad)
 
 # %%
 # The gradients are now in ``a.grad`` and ``b.grad``, and they match the
-# formulas:
+# formulas (compare floats with :func:`torch.allclose`, not ``==``):
 
 print(a.grad)
-print(9 * a**2 == a.grad)
+print(torch.allclose(a.grad, 9 * a.detach() ** 2))
 print(b.grad)
-print(-2 * b == b.grad)
+print(torch.allclose(b.grad, -2 * b.detach()))
 
 # %%
 # Summing ``Q`` into a scalar and calling ``Q.sum().backward()`` gives the
@@ -297,19 +335,28 @@ print(f"same as (v * Q).sum().backward(): {torch.equal(a4.grad, a3.grad)}")
 # :func:`torch.autograd.gradcheck` compares autograd's gradients with
 # gradients estimated by finite differences. Give it double precision
 # (``float64``) inputs: in single precision, the rounding errors of finite
-# differences are large enough to fail the check of a correct gradient.
+# differences are large enough to fail the check of a correct gradient, as
+# the second check shows (gradcheck warns about it).
 
 x = torch.randn(3, dtype=torch.float64, requires_grad=True)
 y = torch.randn(3, dtype=torch.float64, requires_grad=True)
 print(f"gradcheck passed: {torch.autograd.gradcheck(q_of, (x, y))}")
+x32 = x.detach().float().requires_grad_()
+y32 = y.detach().float().requires_grad_()
+with warnings.catch_warnings(record=True) as caught:  # to print the warning without its file path
+    warnings.simplefilter("always")
+    passed = torch.autograd.gradcheck(q_of, (x32, y32), raise_exception=False)
+print(f"gradcheck in float32: {passed}")
+print(f"its warning: {caught[0].message}")
 
 # %%
 # The computational graph
 # -----------------------
 #
 # Autograd keeps a record of tensors and of the operations that produced
-# them in a directed acyclic graph (DAG) of ``Function`` objects. The leaves
-# are the input tensors and the root is the output tensor. Each tensor made by
+# them in a directed acyclic graph (DAG) of backward functions
+# (:class:`~torch.autograd.graph.Node` objects). The leaves are the input
+# tensors and the root is the output tensor. Each tensor made by
 # an operation points to the backward function of that operation through its
 # ``grad_fn`` attribute, and each function lists the functions of its inputs
 # in ``next_functions``. In the list of ``MulBackward0``, ``None`` stands for
@@ -332,8 +379,10 @@ print([(fn.name() if fn else None, index) for fn, index in mul.next_functions])
 #
 # The figure below is drawn from the live graph of ``Q``: we start at
 # ``Q.grad_fn`` and follow ``next_functions`` to the leaves. Arrows point in
-# the direction of the forward pass, nodes are the backward functions of the
-# operations, and the leaf tensors ``a`` and ``b`` are in blue.
+# the direction of the forward pass. Grey boxes are the backward functions of
+# the operations; the blue boxes are the ``AccumulateGrad`` nodes of the leaf
+# tensors ``a`` and ``b``, which write into ``a.grad`` and ``b.grad``. ``Q``
+# at the top is the output tensor itself, not a node.
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -393,7 +442,8 @@ ax.set_ylim(-max(rows) - 0.5, 1.5)
 ax.set_axis_off()
 ax.set_title("The graph autograd recorded for Q = 3a³ − b²")
 leaves = sorted(dag.nodes[node]["label"] for node, leaf in dag.nodes(data="leaf") if leaf)
-print(f"{dag.number_of_nodes()} nodes, leaves: {leaves}")
+accumulators = sorted(type(node).__name__ for node, leaf in dag.nodes(data="leaf") if leaf)
+print(f"{dag.number_of_nodes() - 1} autograd nodes (and the tensor Q), leaves: {leaves}, {accumulators}")
 plt.show()
 
 # %%
@@ -407,7 +457,7 @@ print(f"Q.grad_fn after backward: {Q.grad_fn.name()}")
 try:
     Q.backward(gradient=external_grad)
 except RuntimeError as error:
-    print(str(error).split(". ")[1])
+    print(error)
 
 # %%
 # The graph is recorded anew on every forward pass. This is what lets you use
@@ -430,7 +480,7 @@ print(f"x + y requires grad: {(x + y).requires_grad}")
 print(f"x + z requires grad: {(x + z).requires_grad}")
 
 # %%
-# Inside a ``torch.no_grad()`` block, autograd records nothing, even for
+# Inside a :class:`torch.no_grad` block, autograd records nothing, even for
 # inputs that require gradients. This is how evaluation code saves memory and
 # time:
 
@@ -439,37 +489,50 @@ with torch.no_grad():
 print(f"inside no_grad, x + z requires grad: {w.requires_grad}")
 
 # %%
-# ``torch.inference_mode()`` goes further: tensors created inside it are
-# marked as inference tensors, and PyTorch skips even more bookkeeping for
-# them (no version counter, no view tracking). The price: an inference tensor
-# cannot be saved for backward. Adding it to a tensor that requires gradients
-# still works, because addition saves nothing; multiplying by it fails,
-# because the gradient of a product needs the other factor.
+# :class:`torch.inference_mode` goes further: tensors created inside it are
+# *inference tensors*, for which PyTorch skips even more bookkeeping (no
+# version counter, no view tracking). The price is a rule: do not use them in
+# computations that autograd records. Autograd cannot save an inference tensor
+# for the backward pass, so the product below, which must save ``w`` to compute
+# the gradient of ``z``, fails as soon as it is computed, and PyTorch's error
+# says what to do instead:
 
 with torch.inference_mode():
     w = x + z
 print(f"inside inference_mode, x + z requires grad: {w.requires_grad}")
 print(f"is an inference tensor: {w.is_inference()}")
-(w + z).sum().backward()
-print(f"backward through w + z works: {z.grad is not None}")
 try:
-    (w * z).sum().backward()
+    w * z
 except RuntimeError as error:
-    print(str(error).split(". ")[0])
+    print(error)
 
 # %%
-# ``.detach()`` returns a tensor that shares the same data but is cut off
+# Outside inference mode, an inference tensor cannot be changed in place
+# either. A clone made outside the mode is a normal tensor, free of both
+# restrictions:
+
+try:
+    w.add_(1)
+except RuntimeError as error:
+    print(error)
+w_normal = w.clone()
+print(f"the clone is an inference tensor: {w_normal.is_inference()}")
+(w_normal * z).sum().backward()
+print(f"backward through w_normal * z works: {z.grad is not None}")
+
+# %%
+# :meth:`~torch.Tensor.detach` returns a tensor that shares the same data but is cut off
 # from the graph:
 
 d = z.detach()
 print(f"detached requires grad: {d.requires_grad}")
-print(f"shares memory with z: {d.data_ptr() == z.data_ptr()}")
+print(f"shares memory with z: {d.untyped_storage().data_ptr() == z.untyped_storage().data_ptr()}")
 
 # %%
 # Fine-tuning with a frozen backbone
 # ----------------------------------
 #
-# Parameters that do not compute gradients are called *frozen*. Freezing
+# Parameters that do not require gradients are called *frozen*. Freezing
 # part of a model saves computation, and it is the usual way to fine-tune a
 # pretrained network: keep most of it fixed and train only a new classifier.
 #
@@ -489,13 +552,12 @@ trainable = [name for name, p in model.named_parameters() if p.requires_grad]
 print(f"trainable parameters: {trainable}")
 
 # %%
-# We still register every parameter with the optimizer. Only ``fc`` has
-# gradients, so only ``fc`` is updated. Let us check by taking one step on a
-# random batch. The helper compares the whole ``state_dict``, which holds the
+# The optimizer gets only the parameters that train, those of ``model.fc``.
+# Let us check that nothing else moves by taking one step on a random batch. The helper compares the whole ``state_dict``, which holds the
 # parameters and also the *buffers*: tensors a module keeps that are not
 # trained by gradients.
 
-optimizer = torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
+optimizer = torch.optim.SGD(model.fc.parameters(), lr=1e-2, momentum=0.9)
 images = torch.rand(4, 3, 64, 64, device=device)
 targets = torch.randint(0, 10, (4,), device=device)
 parameter_names = {name for name, _ in model.named_parameters()}
@@ -519,20 +581,22 @@ print(f"changed parameters: {[name for name in changed if name in parameter_name
 print(f"frozen parameters: {len(frozen)}, "
       f"with grad None: {sum(p.grad is None for p in frozen)}")
 print(f"changed buffers: {len(changed_buffers)}, for example {changed_buffers[:3]}")
+print(f"batch normalisation momentum: {model.bn1.momentum}")
 
 # %%
 # No frozen parameter moved, yet 60 buffers of the "frozen" backbone changed.
-# They belong to its 20 ``BatchNorm2d`` layers. In training mode, which is
+# They belong to its 20 :class:`~torch.nn.BatchNorm2d` layers. In training mode, which is
 # where every model starts, batch normalisation normalises with the mean and
 # variance of the current batch and updates its running estimates of them
 # (``running_mean``, ``running_var`` and a counter). Those are buffers, not
-# parameters, so ``requires_grad = False`` does not stop them. The model
-# would later be evaluated with statistics of the new data, not the ones it
-# was pretrained with.
+# parameters, so ``requires_grad = False`` does not stop them. Each step pulls
+# the running estimates 10% of the way toward the statistics of the batch
+# (``momentum``): after some training the model is evaluated with statistics
+# of the new data, no longer the ones the backbone came with.
 #
 # To keep the backbone really fixed, put its batch normalisation layers in
 # evaluation mode: they then normalise with the stored statistics and leave
-# them alone. ``model.train()`` puts every layer back in training mode, so we
+# them alone. :meth:`model.train() <torch.nn.Module.train>` puts every layer back in training mode, so we
 # call it first and then switch the ``BatchNorm2d`` layers. (Some people keep
 # batch normalisation in training mode on purpose, to adapt the statistics to
 # data that differs a lot from ImageNet; then the backbone is not frozen, and
@@ -541,7 +605,8 @@ print(f"changed buffers: {len(changed_buffers)}, for example {changed_buffers[:3
 
 def freeze_batchnorm(model):
     for module in model.modules():
-        if isinstance(module, torch.nn.BatchNorm2d):
+        if isinstance(module, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d, torch.nn.BatchNorm3d,
+                               torch.nn.SyncBatchNorm)):
             module.eval()
 
 

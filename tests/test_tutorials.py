@@ -78,12 +78,28 @@ FIXTURES = ["tensors", "tutorial", "networks", "classifier"]
 
 def test_tensor_creation_and_products(tensors):
     assert tensors["x_data"].dtype == torch.int64
+    assert "\ntorch.int64\n" in tensors["printed"]  # the inferred type is shown, not only stated
     assert tensors["x_ones"].shape == tensors["x_data"].shape
     assert tensors["x_rand"].dtype == torch.float32
     a, b = tensors["a"], tensors["b"]
     assert torch.equal(a @ b, torch.tensor([[19.0, 22.0], [43.0, 50.0]]))
     assert torch.equal(a * b, torch.tensor([[5.0, 12.0], [21.0, 32.0]]))
     assert torch.all(tensors["tensor"].cpu() >= 0)
+    assert "sum: tensor(10.), as a Python number: 10.0" in tensors["printed"]  # tensor vs number
+
+
+def test_negative_slice_steps_raise_and_flip_reverses(tensors):
+    with pytest.raises(ValueError) as raised:
+        tensors["tensor"][::-1]
+    assert f"tensor[::-1]: {raised.value}; " in tensors["printed"]
+    assert "torch.flip(tensor, [0])[:, 0]: tensor([13.,  9.,  5.,  1.])" in tensors["printed"]
+
+
+def test_tensors_are_created_on_the_device_and_moved_with_to(tensors):
+    device = tensors["device"]
+    assert tensors["tensor"].device.type == device.type
+    assert f"created on: {tensors['tensor'].device}" in tensors["printed"]
+    assert f"moved to: {torch.ones(2).to(device).device}" in tensors["printed"]
 
 
 def test_slice_figure_shows_the_tensor_before_and_after(tensors):
@@ -99,12 +115,47 @@ def test_numpy_bridge_shares_memory(tensors):
     assert t.data_ptr() == n.ctypes.data
     n[0] = 42  # a change through one is seen through the other
     assert t[0].item() == 42
+    assert not tensors["same_memory"](tensors["copied"], t)  # torch.tensor(n) copies
+    assert "torch.tensor(n), a copy: tensor([1., 1., 1., 1., 1.], dtype=torch.float64)" in (
+        tensors["printed"]
+    )
 
 
 def test_in_place_change_breaks_backward(tensors):
     y = tensors["y"]
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+    assert "is at version 1; expected version 0 instead" in tensors["printed"]  # printed whole
+
+
+def test_reshaping_views_and_copies(tensors):
+    flat, grid, image = tensors["flat"], tensors["grid"], tensors["image"]
+    assert grid.data_ptr() == flat.data_ptr() and not grid.T.is_contiguous()
+    same_memory = tensors["same_memory"]
+    assert same_memory(flat[1:], flat) and flat[1:].data_ptr() != flat.data_ptr()
+    printed = tensors["printed"]
+    assert "image.unsqueeze(0): (1, 3, 32, 32)" in printed
+    assert "image.unsqueeze(0).squeeze(0): (3, 32, 32)" in printed
+    assert "image.permute(1, 2, 0): (32, 32, 3)" in printed
+    with pytest.raises(RuntimeError) as raised:
+        grid.T.view(6)
+    assert str(raised.value) in printed  # PyTorch's whole message, with its advice
+    assert "Use .reshape(...) instead." in printed
+    assert "grid.reshape(6) shares memory: True" in printed
+    assert "grid.T.reshape(6) shares memory: False" in printed
+    assert torch.equal(grid.T.reshape(6), torch.tensor([0, 3, 1, 4, 2, 5]))
+
+
+def test_numpy_gives_float64_and_float_converts_to_float32(tensors):
+    t, t32, layer = tensors["t"], tensors["t32"], tensors["layer"]
+    assert t.dtype == torch.float64 and t32.dtype == torch.float32
+    assert layer.weight.dtype == torch.get_default_dtype() == torch.float32
+    printed = tensors["printed"]
+    assert "mat1 and mat2 must have the same dtype" in printed
+    assert "t.float(): torch.float32, shares memory with n: False" in printed
+    assert t32.float() is t32  # nothing to convert: no copy
+    assert "t32.float() is t32: True" in printed
+    assert "0.1 in float32: 0.10000000149011612" in printed
 
 
 # Part 2
@@ -125,10 +176,18 @@ def test_gradient_argument_is_dl_dq_not_dq_dq(tutorial):
     assert "same as (v * Q).sum().backward(): True" in printed
 
 
+def test_gradcheck_passes_in_float64_and_fails_in_float32(tutorial):
+    assert tutorial["x32"].dtype == tutorial["y32"].dtype == torch.float32
+    assert "gradcheck passed: True" in tutorial["printed"]
+    assert "gradcheck in float32: False" in tutorial["printed"]
+    assert "its warning: Input #0 requires gradient and is not a double precision" in tutorial["printed"]
+
+
 def test_gradients_equal_their_formulas(tutorial):
     a, b = tutorial["a"], tutorial["b"]
     assert torch.equal(a.grad, 9 * a.detach() ** 2)
     assert torch.equal(b.grad, -2 * b.detach())
+    assert "tensor([36., 81.])\nTrue\ntensor([-12.,  -8.])\nTrue\n" in tutorial["printed"]
     assert torch.equal(tutorial["a2"].grad, a.grad)  # Q.sum().backward() is equivalent
     assert torch.equal(tutorial["b2"].grad, b.grad)
 
@@ -148,6 +207,10 @@ def test_dag_is_drawn_from_the_live_graph(tutorial):
     labels = dict(dag.nodes(data="label"))
     assert sorted(label for node, label in labels.items() if dag.nodes[node]["leaf"]) == ["a", "b"]
     assert {"SubBackward0", "MulBackward0", "PowBackward0"} <= set(labels.values())
+    leaves = [node for node, leaf in dag.nodes(data="leaf") if leaf]
+    assert {type(node).__name__ for node in leaves} == {"AccumulateGrad"}
+    assert {id(node.variable) for node in leaves} == {id(tutorial["a"]), id(tutorial["b"])}
+    assert "6 autograd nodes (and the tensor Q), leaves: ['a', 'b']" in tutorial["printed"]
     (figure,) = tutorial["figures"]
     assert "Q" in figure.axes[0].get_title()
 
@@ -166,10 +229,66 @@ def test_exclusion_from_the_dag(tutorial):
     assert not tutorial["d"].requires_grad
 
 
-def test_inference_tensors_fail_only_when_saved_for_backward(tutorial):
+def test_inference_tensors_stay_out_of_autograd_and_of_in_place_updates(tutorial):
+    w, z = tutorial["w"], tutorial["z"]
     printed = tutorial["printed"]
-    assert "backward through w + z works: True" in printed
-    assert "Inference tensors cannot be saved for backward" in printed
+    with pytest.raises(RuntimeError) as used_by_autograd:
+        w * z
+    assert str(used_by_autograd.value) in printed  # whole, with PyTorch's advice
+    assert "use `torch.no_grad()` instead of `torch.inference_mode()`" in printed
+    with pytest.raises(RuntimeError) as updated_in_place:
+        w.add_(1)
+    assert str(updated_in_place.value) in printed
+    assert "the clone is an inference tensor: False" in printed
+    assert "backward through w_normal * z works: True" in printed
+    assert "w + z" not in printed  # the undocumented case is not taught
+
+
+def test_weights_helper_changes_no_process_wide_setting(tutorial):
+    import socket
+
+    _, blocks = split_code_and_text_blocks(str(ROOT / "examples" / "plot_2_autograd.py"))[:2]
+    code = "\n".join(block for kind, block, _ in blocks if kind == "code")
+    assert "setdefaulttimeout" not in code and socket.getdefaulttimeout() is None
+    assert "urlopen(url, timeout=timeout)" in code
+
+
+def test_weights_helper_falls_back_only_when_the_network_is_unreachable(
+    tutorial, tmp_path, monkeypatch
+):
+    import urllib.error
+    import urllib.request
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
+    calls = []
+
+    def unreachable(url, timeout):
+        calls.append(timeout)
+        raise urllib.error.URLError("no route to host")
+
+    monkeypatch.setattr(urllib.request, "urlopen", unreachable)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        model = tutorial["load_resnet18"](timeout=3)
+    assert calls == [3]  # the wait is bounded per call, not process-wide
+    assert "Pretrained weights unreachable (<urlopen error no route to host>)" in printed.getvalue()
+    assert "continuing with random initial weights" in printed.getvalue()
+    assert isinstance(model, torchvision.models.ResNet)
+
+
+def test_weights_helper_raises_on_a_corrupted_download(tutorial, tmp_path, monkeypatch):
+    import urllib.request
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"not weights"))
+    with pytest.raises(RuntimeError, match="corrupted download of https://.*resnet18-f37072fd.pth"):
+        tutorial["load_resnet18"]()
+    assert not list(tmp_path.rglob("*.pth")) and not list(tmp_path.rglob("*.partial"))
+
+
+def test_fine_tuning_optimizer_gets_only_the_parameters_that_train(tutorial):
+    (group,) = tutorial["optimizer"].param_groups
+    model = tutorial["model"]
+    assert [id(p) for p in group["params"]] == [id(p) for p in model.fc.parameters()]
 
 
 def test_frozen_backbone_changes_batchnorm_buffers_in_training_mode(tutorial):
@@ -181,6 +300,7 @@ def test_frozen_backbone_changes_batchnorm_buffers_in_training_mode(tutorial):
                for name in changed_buffers)
     frozen = tutorial["frozen"]
     assert len(frozen) == 60 and all(p.grad is None for p in frozen)
+    assert "batch normalisation momentum: 0.1" in printed  # each step moves the estimates 10 %
 
 
 def test_frozen_batchnorm_keeps_every_backbone_tensor(tutorial):
@@ -188,6 +308,9 @@ def test_frozen_batchnorm_keeps_every_backbone_tensor(tutorial):
     model = tutorial["model"]
     assert model.training and model.fc.out_features == 10
     assert not any(m.training for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
+    other = torch.nn.Sequential(torch.nn.BatchNorm1d(3), torch.nn.BatchNorm3d(3), torch.nn.Linear(3, 3))
+    tutorial["freeze_batchnorm"](other)  # not only resnet18's BatchNorm2d
+    assert [m.training for m in other] == [False, False, True]
 
 
 # Part 3
@@ -367,12 +490,12 @@ def test_every_figure_has_a_title_and_a_layout_that_does_not_clip(name, request)
 # Exercises: every solution runs, and says what it claims
 
 
-def solutions(script):
-    """The code of every ``.. dropdown:: Solution`` in the script's text blocks."""
+def solutions(script, title="Solution"):
+    """The code of every ``.. dropdown:: <title>`` in the script's text blocks."""
     _, blocks = split_code_and_text_blocks(str(script))[:2]
     text = "\n".join(block for kind, block, _ in blocks if kind == "text")
     found = []
-    for match in re.finditer(r"^( *)\.\. dropdown:: Solution\n", text, re.M):
+    for match in re.finditer(rf"^( *)\.\. dropdown:: {title}\n", text, re.M):
         rest = text[match.end():]
         directive = re.search(r"^( *)\.\. code-block:: python\n\n", rest, re.M)
         indent = len(directive.group(1)) + 1  # the code is indented more than its directive
@@ -384,7 +507,7 @@ def solutions(script):
 SOLUTION_CHECKS = {
     "plot_1_tensors": [
         lambda ns: ns["total"].shape == (2, 3) and torch.equal(ns["total"][1] - ns["m"][1], ns["r"]),
-        lambda ns: torch.equal(ns["by_hand"], ns["a"] @ ns["b"]),
+        lambda ns: torch.allclose(ns["by_hand"], ns["a"] @ ns["b"]),
         lambda ns: np.array_equal(ns["array"], ns["w"].detach().numpy()),
     ],
     "plot_2_autograd": [
@@ -421,6 +544,32 @@ def test_every_part_ends_with_exercises_whose_solutions_run(name, request):
         assert check(copy), code
 
 
+# Going further: the folded blocks of Parts 1 and 2 run, and show what they say
+
+GOING_FURTHER_CHECKS = {
+    "plot_1_tensors": [
+        lambda ns, printed: "strides of grid: (3, 1), of grid.T: (1, 3)" in printed
+        and torch.equal(ns["in_order"].view(6), torch.tensor([0, 3, 1, 4, 2, 5])),
+    ],
+    "plot_2_autograd": [
+        lambda ns, printed: "timeout" not in printed.splitlines()[0]
+        and "hash_prefix" in printed and "file name: resnet18-f37072fd.pth" in printed,
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(GOING_FURTHER_CHECKS))
+def test_going_further_blocks_run(name, request):
+    namespace = request.getfixturevalue(FIXTURES[list(SOLUTION_CHECKS).index(name)])
+    codes = solutions(ROOT / "examples" / f"{name}.py", title="Going further: .*")
+    assert len(codes) == len(GOING_FURTHER_CHECKS[name])
+    for code, check in zip(codes, GOING_FURTHER_CHECKS[name]):
+        copy = dict(namespace)
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            exec(compile(code, f"{name} going further", "exec"), copy)
+        assert check(copy, printed.getvalue()), code
+
+
 # The landing page
 
 
@@ -452,7 +601,10 @@ def test_solutions_are_hidden_in_details_on_every_page(site, language, label):
 
     for script in SCRIPTS:
         html = (site.html / language / "tutorials" / f"{script.stem}.html").read_text(encoding="utf-8")
-        details = BeautifulSoup(html, "html.parser").select("details")
+        details = [  # "Going further" blocks are details too
+            detail for detail in BeautifulSoup(html, "html.parser").select("details")
+            if detail.summary.get_text(strip=True) == label
+        ]
         assert len(details) == len(solutions(script)), script.stem
         for detail in details:
             assert detail.summary.get_text(strip=True) == label
