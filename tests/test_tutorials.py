@@ -453,17 +453,23 @@ def test_landing_page_lists_every_imported_package_at_its_pinned_version():
     assert all(pins[name] == version for name, version in listed.items())
 
 
-@pytest.mark.parametrize("language, label", [(SOURCE, "Solution"), (TRANSLATIONS[0], "答案")])
-def test_solutions_are_hidden_in_details_on_every_page(site, language, label):
-    """Each solution is a native <details>: closed until the reader opens it, no JavaScript."""
+@pytest.mark.parametrize("language, label, further", [
+    (SOURCE, "Solution", "Going further: "), (TRANSLATIONS[0], "答案", "深入一步："),
+])
+def test_solutions_are_hidden_in_details_on_every_page(site, language, label, further):
+    """Each solution and "Going further" block is a native <details>: closed until the reader
+    opens it, no JavaScript."""
     from bs4 import BeautifulSoup
 
     for script in SCRIPTS:
         html = (site.html / language / "tutorials" / f"{script.stem}.html").read_text(encoding="utf-8")
         details = BeautifulSoup(html, "html.parser").select("details")
-        assert len(details) == len(solutions(script)), script.stem
+        going_further = dropdowns(script, "Going further")
+        assert len(details) == len(solutions(script)) + len(going_further), script.stem
+        summaries = [detail.summary.get_text(strip=True) for detail in details]
+        assert summaries.count(label) == len(solutions(script)), script.stem
+        assert sum(s.startswith(further) for s in summaries) == len(going_further), script.stem
         for detail in details:
-            assert detail.summary.get_text(strip=True) == label
             assert not detail.has_attr("open")
             assert detail.select_one("div.highlight-python pre")
 
@@ -557,12 +563,12 @@ def test_top_probabilities_sit_at_label_smoothings_target(classifier):
 
 
 def test_eval_and_no_grad_are_independent_switches(classifier):
-    lines = [l for l in classifier["printed"].splitlines() if l.startswith("training mode")]
-    assert len(lines) == 4
-    zeroed = {(l.split()[2], l.split()[5].rstrip(":")): l for l in lines}
-    assert "0 of 6" not in zeroed["True", "True"] and "0 of 6" not in zeroed["True", "False"]
-    assert "0 of 6" in zeroed["False", "True"] and "0 of 6" in zeroed["False", "False"]
-    assert all(l.endswith(f"requires_grad {l.split()[5].rstrip(':')}") for l in lines)
+    rows = re.findall(r"^training mode (\w+) *, autograd on (\w+) *: (\d) of 6 outputs zeroed, "
+                      r"requires_grad (\w+)$", classifier["printed"], re.M)
+    assert len(rows) == 4
+    for training, recording, zeroed, requires_grad in rows:
+        assert (zeroed != "0") == (training == "True")  # the mode decides dropout
+        assert requires_grad == recording  # autograd decides recording, whatever the mode
 
 
 def test_validation_curves_and_the_test_set_used_once(classifier):
@@ -572,9 +578,10 @@ def test_validation_curves_and_the_test_set_used_once(classifier):
     fig = [f for f in classifier["figures"] if "validation" in f.get_suptitle()][0]
     assert [len(ax.lines) for ax in fig.axes] == [2, 1]
     source = (ROOT / "examples" / "plot_4_classifier.py").read_text(encoding="utf-8")
-    code = "\n".join(block for kind, block, _ in split_code_and_text_blocks(
-        str(ROOT / "examples" / "plot_4_classifier.py"))[1] if kind == "code")
-    assert code.count("test_loader") == 2  # made once, predicted on once
+    top_level = [node for node in ast.parse(source).body if not isinstance(node, ast.FunctionDef)]
+    uses = [node for statement in top_level for node in ast.walk(statement)
+            if isinstance(node, ast.Name) and node.id == "test_loader"]
+    assert len(uses) == 2  # made once, predicted on once
     assert "never test accuracy" in source
     (choose,) = dropdowns(ROOT / "examples" / "plot_4_classifier.py", "Going further: choosing")
     _, printed = run_snippet(choose, classifier, "choosing the learning rate")
@@ -585,8 +592,8 @@ def test_train_and_predict_read_no_globals(classifier):
     import inspect
 
     for name in ("train", "predict"):
-        names = inspect.getclosurevars(classifier[name]).globals
-        assert {n for n, value in names.items() if not inspect.ismodule(value)} <= {"predict"}, name
+        names = inspect.getclosurevars(classifier[name]).globals  # attribute names too
+        assert not {"criterion", "device", "net", "optimizer", "scheduler"} & set(names), name
         assert {"model", "device"} <= set(inspect.signature(classifier[name]).parameters)
     assert "loss_fn" in inspect.signature(classifier["train"]).parameters
 
