@@ -264,7 +264,7 @@ print(f"loss before training: {first_loss.item():.4f}")
 
 # %%
 # ``train()``, ``eval()`` and ``no_grad()``
-# ----------------------------------------
+# -----------------------------------------
 #
 # Two independent switches. :meth:`~torch.nn.Module.train` and
 # :meth:`~torch.nn.Module.eval` set the mode of a module and its submodules,
