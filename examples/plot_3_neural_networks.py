@@ -2,10 +2,10 @@ r"""
 Neural networks
 ===============
 
-The ``torch.nn`` package builds neural networks out of layers. A network is a
-class derived from ``nn.Module``: its layers hold the parameters, and its
-``forward`` method says how an input flows through them. Autograd, from the
-previous part, computes the gradients. In this tutorial you build a small
+The :mod:`torch.nn` package builds neural networks out of layers. A network
+is a class derived from :class:`torch.nn.Module`: its layers hold the
+parameters, and its ``forward`` method says how an input flows through them.
+Autograd, from the previous part, computes the gradients. In this tutorial you build a small
 image classifier, look inside it, and update its weights by hand and then
 with an optimizer.
 
@@ -40,10 +40,12 @@ with an optimizer.
 # --------------------
 #
 # Our network is LeNet, a classic classifier of small grey-scale images: two
-# convolution layers, each followed by max pooling, then three fully
-# connected (linear) layers. Layers with parameters are created in
-# ``__init__``; ``forward`` applies them, together with functions without
-# parameters such as ``relu`` and ``max_pool2d``.
+# convolution layers (:class:`torch.nn.Conv2d`), each followed by max pooling
+# (:class:`torch.nn.MaxPool2d`), then three fully connected layers
+# (:class:`torch.nn.Linear`). Layers are created in ``__init__``, and
+# ``forward`` applies them. The one pooling layer has no parameters, so it
+# serves twice; :func:`torch.nn.functional.relu`, which has none either, is
+# called as a function.
 
 import torch
 import torch.nn.functional as F
@@ -56,6 +58,7 @@ class Net(nn.Module):
     def __init__(self):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 6, 5)
+        self.pool = nn.MaxPool2d(2)
         self.conv2 = nn.Conv2d(6, 16, 5)
         self.fc1 = nn.Linear(16 * 5 * 5, 120)
         self.fc2 = nn.Linear(120, 84)
@@ -63,8 +66,8 @@ class Net(nn.Module):
 
     def forward(self, x):
         # 1x32x32 -> 6x28x28 -> 6x14x14 -> 16x10x10 -> 16x5x5
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
         x = torch.flatten(x, 1)
         x = F.relu(self.fc1(x))
         x = F.relu(self.fc2(x))
@@ -76,9 +79,9 @@ print(net)
 
 # %%
 # You only define ``forward``: autograd derives the backward pass from it.
-# The learnable parameters are returned by ``net.parameters()``, or with
-# their names by ``net.named_parameters()``. Each layer has a weight and a
-# bias.
+# The learnable parameters are returned by :meth:`~torch.nn.Module.parameters`,
+# or with their names by :meth:`~torch.nn.Module.named_parameters`. Each
+# convolution and linear layer has a weight and a bias.
 
 for name, param in net.named_parameters():
     print(f"{name:12} {tuple(param.shape)}")
@@ -107,11 +110,13 @@ except RuntimeError as error:
 
 # %%
 # So we give the network a batch of one, of shape (1, 1, 32, 32). The output
-# has one score for each of the 10 classes.
+# has one score for each of the 10 classes. These raw scores, any real
+# numbers, are called *logits*; :doc:`plot_4_classifier` turns them into
+# probabilities.
 
-input = image.unsqueeze(0)
-out = net(input)
-print(f"input: {tuple(input.shape)}, output: {tuple(out.shape)}")
+batch = image.unsqueeze(0)
+out = net(batch)
+print(f"batch: {tuple(batch.shape)}, output: {tuple(out.shape)}")
 print(out)
 
 # %%
@@ -119,26 +124,29 @@ print(out)
 # -------------------------------
 #
 # ``fc1`` takes ``16 * 5 * 5`` inputs. To see why, we record the shape of
-# the tensors that enter and leave each layer during a real forward pass:
-# a *forward hook* is a function that a module calls after its
-# ``forward``.
+# the tensors that enter and leave each layer during a real forward pass: a
+# *forward hook* (:meth:`~torch.nn.Module.register_forward_hook`) is a
+# function that a module calls after its ``forward``. Hooks see modules
+# only, which is why pooling is a module here: ``pool`` appears twice, once
+# per call. Calls to functions such as ``relu`` and ``torch.flatten`` are
+# not seen.
 
-shapes = {}
+calls = []
 
 
 def record_shapes(name):
     def hook(module, inputs, output):
-        shapes[name] = (tuple(inputs[0].shape[1:]), tuple(output.shape[1:]))
+        calls.append((name, tuple(inputs[0].shape[1:]), tuple(output.shape[1:])))
 
     return hook
 
 
 hooks = [layer.register_forward_hook(record_shapes(name)) for name, layer in net.named_children()]
-net(input)
+net(batch)
 for hook in hooks:
     hook.remove()
-for name, (shape_in, shape_out) in shapes.items():
-    print(f"{name}: {shape_in} -> {shape_out}")
+for name, shape_in, shape_out in calls:
+    print(f"{name:5}: {shape_in} -> {shape_out}")
 
 # %%
 # A convolution or pooling window of size :math:`K`, with padding :math:`P`
@@ -150,37 +158,33 @@ for name, (shape_in, shape_out) in shapes.items():
 #    \left\lfloor \frac{W - K + 2P}{S} \right\rfloor + 1
 #
 # (the same for the height). ``conv1`` and ``conv2`` have :math:`K = 5`,
-# :math:`P = 0`, :math:`S = 1`; ``max_pool2d(x, 2)`` has :math:`K = 2`,
-# :math:`S = 2`. We apply the rule layer by layer and compare each result
-# with the width that the hooks measured: the pooled widths are those that
-# enter the next layer.
+# :math:`P = 0`, :math:`S = 1`; ``MaxPool2d(2)`` has :math:`K = 2`,
+# :math:`P = 0` and, by default, a stride equal to its size, :math:`S = 2`.
+# We apply the rule to each call the hooks recorded and compare it with the
+# width they measured.
 
 
 def output_size(width, kernel, padding, stride):
     return (width - kernel + 2 * padding) // stride + 1
 
 
-steps = [
-    ("conv1", 5, 0, 1, shapes["conv1"][1][-1]),
-    ("pool", 2, 0, 2, shapes["conv2"][0][-1]),
-    ("conv2", 5, 0, 1, shapes["conv2"][1][-1]),
-    ("pool", 2, 0, 2, None),
-]
-width = shapes["conv1"][0][-1]
-for name, kernel, padding, stride, measured in steps:
-    new_width = output_size(width, kernel, padding, stride)
-    print(f"{name:5}: ({width} - {kernel} + 2*{padding}) // {stride} + 1 = {new_width:2}"
-          f"   measured: {measured if measured is not None else '(flattened for fc1)'}")
-    width = new_width
-channels = net.conv2.out_channels
-print(f"{channels} x {width} x {width} = {channels * width * width}, "
-      f"fc1 takes {shapes['fc1'][0][0]}")
+for name, shape_in, shape_out in calls[:4]:
+    layer = getattr(net, name)
+    kernel, padding, stride = (
+        (layer.kernel_size[0], layer.padding[0], layer.stride[0]) if name.startswith("conv")
+        else (layer.kernel_size, layer.padding, layer.stride)
+    )
+    width = output_size(shape_in[-1], kernel, padding, stride)
+    print(f"{name:5}: ({shape_in[-1]} - {kernel} + 2*{padding}) // {stride} + 1 = {width:2}"
+          f"   measured: {shape_out[-1]}")
+channels, width = calls[3][2][0], calls[3][2][-1]
+print(f"{channels} x {width} x {width} = {channels * width * width}, fc1 takes {calls[4][1][0]}")
 
 # %%
 # The figure is drawn from those measured shapes: each box is the tensor
 # for one image, each arrow the layers between two boxes. The last pooling
-# gives 16 × 5 × 5, which ``torch.flatten`` turns into the 400 numbers that
-# ``fc1`` takes.
+# gives 16 × 5 × 5, which :func:`torch.flatten` turns into the 400 numbers
+# that ``fc1`` takes.
 
 import matplotlib.pyplot as plt
 
@@ -189,16 +193,15 @@ def shape_label(shape):
     return " × ".join(str(size) for size in shape)
 
 
-tensors = [
-    shapes["conv1"][0], shapes["conv1"][1], shapes["conv2"][0], shapes["conv2"][1],
-    shapes["fc1"][0], shapes["fc1"][1], shapes["fc2"][1], shapes["fc3"][1],
+tensors = [calls[0][1]] + [shape_out for _, _, shape_out in calls[:4]] + [calls[4][1]] + [
+    shape_out for _, _, shape_out in calls[4:]
 ]
-arrows = ["conv1, ReLU", "max pool", "conv2, ReLU", "max pool,\nflatten", "fc1, ReLU",
-          "fc2, ReLU", "fc3"]
+arrows = ["conv1, ReLU", "pool", "conv2, ReLU", "pool", "flatten", "fc1, ReLU", "fc2, ReLU",
+          "fc3"]
 # Two rows, the second read from right to left, so that no arrow crosses another.
-positions = [(0, 1), (1, 1), (2, 1), (3, 1), (3, 0), (2, 0), (1, 0), (0, 0)]
+positions = [(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (4, 0), (3, 0), (2, 0), (1, 0)]
 
-fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
 boxes = [
     ax.text(x * 2.6, y * 1.8, shape_label(shape), ha="center", va="center", color="white",
             fontsize=11, bbox=dict(boxstyle="round,pad=0.5", fc="tab:blue" if i == 0 else "0.3"))
@@ -214,8 +217,8 @@ for i, layers in enumerate(arrows):
             layers, ha="left" if vertical else "center", va="center" if vertical else "bottom",
             fontsize=9)
 ax.text(0, 1.8 - 0.45, "input", ha="center", va="top", fontsize=9)
-ax.text(0, -0.45, "class scores", ha="center", va="top", fontsize=9)
-ax.set_xlim(-1.2, 9)
+ax.text(2.6, -0.45, "class scores", ha="center", va="top", fontsize=9)
+ax.set_xlim(-1.2, 11.6)
 ax.set_ylim(-0.9, 2.4)
 ax.set_axis_off()
 ax.set_title("LeNet: the shape of one image's tensor after each layer")
@@ -226,8 +229,8 @@ plt.show()
 # -----------------
 #
 # A loss function takes the output and the target and returns one number
-# that says how far apart they are. ``nn.MSELoss`` computes the mean squared
-# error. We compare the output with a random target of the same shape.
+# that says how far apart they are. :class:`torch.nn.MSELoss` computes the
+# mean squared error. We compare the output with a random target of the same shape.
 
 target = torch.randn(1, 10)
 criterion = nn.MSELoss()
@@ -240,7 +243,8 @@ print(f"same as the formula: {torch.allclose(loss, ((out - target) ** 2).mean())
 # ``loss.grad_fn`` and its ``next_functions`` walks that graph backwards.
 # Before the loss comes the last linear layer, an ``Addmm``: a matrix
 # multiply plus the bias. Its inputs are the bias (a leaf, whose gradient is
-# accumulated), the output of the ReLU before it, and the transposed weight.
+# accumulated), the output of the ReLU before it, and the transposed weight
+# (``TBackward0``, whose own input leads to the weight's accumulator).
 
 linear = loss.grad_fn.next_functions[0][0]
 print(loss.grad_fn.name())
@@ -255,8 +259,8 @@ print(f"{relu.name()} <- {relu.next_functions[0][0].name()}")
 #
 # ``loss.backward()`` computes the gradient of the loss with respect to
 # every parameter. Gradients *accumulate*: ``backward`` adds to whatever is
-# already in ``.grad``, so we clear the old ones with ``zero_grad()`` first,
-# which resets them to ``None``. Here is the bias of ``conv1`` before and
+# already in ``.grad``, so we clear the old ones with
+# :meth:`~torch.nn.Module.zero_grad` first, which resets them to ``None``. Here is the bias of ``conv1`` before and
 # after.
 
 net.zero_grad()
@@ -269,7 +273,7 @@ print(f"conv1.bias.grad after backward: {net.conv1.bias.grad}")
 # again and double it:
 
 first = net.conv1.bias.grad.clone()
-criterion(net(input), target).backward()
+criterion(net(batch), target).backward()
 print(f"doubled: {torch.allclose(net.conv1.bias.grad, 2 * first)}")
 
 # %%
@@ -283,19 +287,19 @@ print(f"doubled: {torch.allclose(net.conv1.bias.grad, 2 * first)}")
 
 learning_rate = 0.01
 net.zero_grad()
-old_loss = criterion(net(input), target)
+old_loss = criterion(net(batch), target)
 old_loss.backward()
 with torch.no_grad():
     for param in net.parameters():
         param -= learning_rate * param.grad
-new_loss = criterion(net(input), target)
+new_loss = criterion(net(batch), target)
 print(f"loss before: {old_loss.item():.4f}, after one step: {new_loss.item():.4f}")
 
 # %%
 # Updating the weights with ``torch.optim``
 # -----------------------------------------
 #
-# ``torch.optim`` implements SGD and more elaborate rules such as Adam and
+# :mod:`torch.optim` implements SGD and more elaborate rules such as Adam and
 # RMSprop. An optimizer is given the parameters once; every training step is
 # then zero the gradients, forward, loss, backward, and ``step()``.
 
@@ -303,7 +307,7 @@ optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
 losses = []
 for _ in range(20):
     optimizer.zero_grad()
-    loss = criterion(net(input), target)
+    loss = criterion(net(batch), target)
     loss.backward()
     optimizer.step()
     losses.append(loss.item())
@@ -312,8 +316,6 @@ print(f"loss at step 1: {losses[0]:.4f}, at step 20: {losses[-1]:.4f}")
 # %%
 # The loss goes down at every step: the network is learning to produce the
 # target for this one input.
-
-import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 ax.plot(range(1, len(losses) + 1), losses, marker="o")
@@ -336,7 +338,7 @@ print(f"decreased at every step: {all(b < a for a, b in zip(losses, losses[1:]))
 #   ``torch.no_grad()``, or with an optimizer's ``step()``.
 # * The rule :math:`\lfloor (W - K + 2P) / S \rfloor + 1` gives the width
 #   after each convolution or pooling layer: that is where ``16 * 5 * 5``
-#   comes from.
+#   comes from, and forward hooks measure it.
 #
 # Exercises
 # ---------
@@ -357,7 +359,7 @@ print(f"decreased at every step: {all(b < a for a, b in zip(losses, losses[1:]))
 #
 #
 #          wide = WideNet()
-#          print(wide(input).shape)
+#          print(wide(batch).shape)
 #
 #       ``conv2`` takes as many channels as ``conv1`` makes, and ``fc1`` takes
 #       32 × 5 × 5 = 800 inputs. ``forward`` does not change.
@@ -390,7 +392,7 @@ print(f"decreased at every step: {all(b < a for a, b in zip(losses, losses[1:]))
 #          adam_losses = []
 #          for _ in range(20):
 #              adam.zero_grad()
-#              loss = criterion(adam_net(input), target)
+#              loss = criterion(adam_net(batch), target)
 #              loss.backward()
 #              adam.step()
 #              adam_losses.append(loss.item())

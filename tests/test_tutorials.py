@@ -327,14 +327,15 @@ def test_layers_take_unbatched_input_but_flatten_needs_the_batch(networks):
     printed = networks["printed"]
     assert "conv1 on one image without a batch: (6, 28, 28)" in printed
     assert "16x25 and 400x120" in printed
-    assert networks["input"].shape == (1, 1, 32, 32)
+    assert networks["batch"].shape == (1, 1, 32, 32)
 
 
 def test_shapes_traced_by_hooks_and_the_size_rule(networks):
-    shapes = networks["shapes"]
-    assert shapes["conv1"] == ((1, 32, 32), (6, 28, 28))
-    assert shapes["conv2"] == ((6, 14, 14), (16, 10, 10))
-    assert shapes["fc1"] == ((400,), (120,))
+    calls = networks["calls"]
+    assert [name for name, _, _ in calls] == ["conv1", "pool", "conv2", "pool", "fc1", "fc2", "fc3"]
+    assert calls[0][1:] == ((1, 32, 32), (6, 28, 28))
+    assert calls[2][1:] == ((6, 14, 14), (16, 10, 10))
+    assert calls[4][1:] == ((400,), (120,))
     assert networks["output_size"](32, 5, 0, 1) == 28
     assert networks["output_size"](10, 2, 0, 2) == 5
     assert networks["width"] == 5
@@ -345,7 +346,8 @@ def test_shapes_traced_by_hooks_and_the_size_rule(networks):
 def test_architecture_figure_shows_the_traced_shapes(networks):
     fig = networks["figures"][0]
     texts = {t.get_text() for t in fig.axes[0].texts}
-    assert {"1 × 32 × 32", "6 × 28 × 28", "6 × 14 × 14", "16 × 10 × 10", "400", "10"} <= texts
+    assert {"1 × 32 × 32", "6 × 28 × 28", "6 × 14 × 14", "16 × 10 × 10", "16 × 5 × 5", "400",
+            "10"} <= texts
     assert "LeNet" in fig.axes[0].get_title()
 
 
@@ -357,10 +359,10 @@ def test_loss_decreases(networks):
 
 def test_gradients_accumulate_without_zero_grad(networks):
     net = networks["Net"]()
-    input, target, criterion = networks["input"], networks["target"], networks["criterion"]
-    criterion(net(input), target).backward()
+    batch, target, criterion = networks["batch"], networks["target"], networks["criterion"]
+    criterion(net(batch), target).backward()
     first = net.conv1.bias.grad.clone()
-    criterion(net(input), target).backward()
+    criterion(net(batch), target).backward()
     assert torch.allclose(net.conv1.bias.grad, 2 * first)
 
 
@@ -382,7 +384,7 @@ def test_classifier_trains_part_3s_lenet_unchanged(classifier):
 
 def test_classifier_data_pipeline(classifier):
     train_set = classifier["train_set"]
-    assert isinstance(train_set, torch.utils.data.Dataset) and len(train_set) == 4000
+    assert isinstance(train_set, torch.utils.data.Dataset) and len(train_set) == 3200
     image, label = train_set[0]
     assert image.shape == (1, 32, 32) and image.dtype == torch.float32
     assert isinstance(label, int)
@@ -396,18 +398,22 @@ def test_classifier_data_pipeline(classifier):
 
 
 def test_classifier_uses_held_out_data(classifier):
-    train, test = classifier["train_images"], classifier["test_images"]
-    assert len(train) + len(test) == 5000 and len(test) == 1000
+    train, validation, test = (classifier[f"{part}_images"] for part in ("train", "validation", "test"))
+    assert len(train) + len(validation) + len(test) == 5000 and len(test) == 1000
+    assert len(validation) == 800
     assert np.bincount(classifier["test_labels"]).tolist() == [100] * 10  # stratified
+    assert np.bincount(classifier["validation_labels"]).tolist() == [80] * 10
     train_rows = {image.tobytes() for image in train}
-    assert not any(image.tobytes() in train_rows for image in test)
+    validation_rows = {image.tobytes() for image in validation}
+    assert not any(image.tobytes() in train_rows | validation_rows for image in test)
+    assert not validation_rows & train_rows
 
 
 def test_classifier_accuracy_and_reload(classifier):
     assert classifier["accuracy"] >= 0.97
     assert classifier["chance"] == 0.1
     assert classifier["same"]
-    losses = classifier["epoch_losses"]
+    losses = classifier["history"]["training loss"]
     assert len(losses) == 10 and losses[-1] < losses[0] / 2
     confusion = classifier["confusion"]
     assert confusion.sum() == 1000
@@ -450,7 +456,7 @@ def test_cifar10_loaders_read_cifar10s_format(classifier, tmp_path, monkeypatch)
     monkeypatch.setattr(cifar, "meta", {**cifar.meta, "md5": md5["batches.meta"]})
 
     train_loader, test_loader, classes = classifier["cifar10_loaders"](
-        tmp_path, download=False, batch_size=4, num_workers=0
+        tmp_path, torch.device("cpu"), download=False, batch_size=4, num_workers=0
     )
     assert len(train_loader.dataset) == 20 and len(test_loader.dataset) == 4
     assert classes[0] == "airplane" and len(classes) == 10
@@ -462,10 +468,12 @@ def test_cifar10_loaders_read_cifar10s_format(classifier, tmp_path, monkeypatch)
     net = classifier["colour_lenet"]()
     assert net.conv1.in_channels == 3
     optimizer = torch.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+    cpu = torch.device("cpu")
     with contextlib.redirect_stdout(io.StringIO()):
-        losses = classifier["train"](net, train_loader, optimizer, epochs=1)
-    assert len(losses) == 1 and losses[0] > 0
-    assert classifier["predict"](net, test_loader).shape == (4, 10)
+        history = classifier["train"](net, train_loader, torch.nn.CrossEntropyLoss(), optimizer, cpu, 1)
+    assert len(history["training loss"]) == 1 and history["training loss"][0] > 0
+    scores, labels = classifier["predict"](net, test_loader, cpu)
+    assert scores.shape == (4, 10) and labels.shape == (4,)
 
     fig = classifier["show_images"](images, labels, classes)
     shown = fig.axes[0].images[0].get_array()
@@ -518,7 +526,7 @@ SOLUTION_CHECKS = {
         ),
     ],
     "plot_3_neural_networks": [
-        lambda ns: ns["wide"](ns["input"]).shape == (1, 10) and ns["wide"].fc1.in_features == 800,
+        lambda ns: ns["wide"](ns["batch"]).shape == (1, 10) and ns["wide"].fc1.in_features == 800,
         lambda ns: ns["padded"].shape == (1, 6, 28, 28),
         lambda ns: ns["adam_losses"][-1] < ns["adam_losses"][0],
     ],
@@ -594,19 +602,221 @@ def test_landing_page_lists_every_imported_package_at_its_pinned_version():
     assert all(pins[name] == version for name, version in listed.items())
 
 
-@pytest.mark.parametrize("language, label", [(SOURCE, "Solution"), (TRANSLATIONS[0], "答案")])
-def test_solutions_are_hidden_in_details_on_every_page(site, language, label):
-    """Each solution is a native <details>: closed until the reader opens it, no JavaScript."""
+@pytest.mark.parametrize("language, label, further", [
+    (SOURCE, "Solution", "Going further: "), (TRANSLATIONS[0], "答案", "深入一步："),
+])
+def test_solutions_are_hidden_in_details_on_every_page(site, language, label, further):
+    """Each solution and "Going further" block is a native <details>: closed until the reader
+    opens it, no JavaScript."""
     from bs4 import BeautifulSoup
 
     for script in SCRIPTS:
         html = (site.html / language / "tutorials" / f"{script.stem}.html").read_text(encoding="utf-8")
-        details = [  # "Going further" blocks are details too
-            detail for detail in BeautifulSoup(html, "html.parser").select("details")
-            if detail.summary.get_text(strip=True) == label
-        ]
-        assert len(details) == len(solutions(script)), script.stem
+        details = BeautifulSoup(html, "html.parser").select("details")
+        going_further = dropdowns(script, "Going further")
+        assert len(details) == len(solutions(script)) + len(going_further), script.stem
+        summaries = [detail.summary.get_text(strip=True) for detail in details]
+        assert summaries.count(label) == len(solutions(script)), script.stem
+        assert sum(s.startswith(further) for s in summaries) == len(going_further), script.stem
         for detail in details:
-            assert detail.summary.get_text(strip=True) == label
             assert not detail.has_attr("open")
             assert detail.select_one("div.highlight-python pre")
+
+
+# Parts 3 and 4: what learners ask next, shown by the pages' own output
+
+
+def dropdowns(script, title):
+    """The code of every ``.. dropdown::`` whose title starts with ``title``."""
+    return solutions(script, title=re.escape(title) + ".*")
+
+
+def accept_tiny_cifar10(md5, monkeypatch):
+    """Point torchvision's md5 checks of CIFAR-10 at the files ``write_tiny_cifar10`` wrote."""
+    cifar = torchvision.datasets.CIFAR10
+    monkeypatch.setattr(cifar, "train_list", [[f"data_batch_{i}", md5[f"data_batch_{i}"]] for i in range(1, 6)])
+    monkeypatch.setattr(cifar, "test_list", [["test_batch", md5["test_batch"]]])
+    monkeypatch.setattr(cifar, "meta", {**cifar.meta, "md5": md5["batches.meta"]})
+
+
+def run_snippet(code, namespace, label):
+    copy = dict(namespace)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        exec(compile(code, label, "exec"), copy)
+    assert printed.getvalue().strip(), f"{label} prints nothing"
+    return copy, printed.getvalue()
+
+
+def test_hooks_see_both_poolings_so_16x5x5_is_measured(networks):
+    calls, printed = networks["calls"], networks["printed"]
+    assert [shape_out for name, _, shape_out in calls if name == "pool"] == [(6, 14, 14), (16, 5, 5)]
+    assert "pool : (10 - 2 + 2*0) // 2 + 1 =  5   measured: 5" in printed
+    assert isinstance(networks["net"].pool, torch.nn.MaxPool2d)
+    assert networks["tensors"][4] == (16, 5, 5) and networks["tensors"][5] == (400,)
+
+
+@pytest.mark.parametrize("script", ["plot_3_neural_networks", "plot_4_classifier"])
+def test_no_builtin_is_shadowed(script):
+    import builtins
+
+    tree = ast.parse((ROOT / "examples" / f"{script}.py").read_text(encoding="utf-8"))
+    assigned = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)
+                and isinstance(node.ctx, ast.Store)}
+    assert not assigned & set(dir(builtins))
+
+
+def printed_numbers(printed, start):
+    """The numbers of the printed line that starts with ``start``."""
+    (line,) = [line for line in printed.splitlines() if line.startswith(start)]
+    return [float(n) for n in re.findall(r"-?\d+\.\d+", line)]
+
+
+def test_cross_entropy_wants_logits_not_probabilities(classifier):
+    printed = classifier["printed"]
+    right_loss, _ = printed_numbers(printed, "true class 0, softmax first")
+    assert abs(right_loss - (np.log(np.e + 9) - 1)) < 1e-3  # its floor for 10 classes
+    _, wrong_logits_grad = printed_numbers(printed, "true class 3, logits")
+    _, wrong_softmax_grad = printed_numbers(printed, "true class 3, softmax first")
+    assert wrong_logits_grad / wrong_softmax_grad > 1000  # "thousands of times smaller"
+
+
+def test_label_smoothing_loss_is_lowest_at_the_smoothed_target(classifier):
+    target, criterion = classifier["smoothed_target"], classifier["criterion"]
+    entropy = -(target * target.log()).sum().item()
+    (printed_minimum,) = printed_numbers(classifier["printed"], "predicting the smoothed target")
+    assert abs(printed_minimum - entropy) < 1e-3 and 0.49 < entropy < 0.51
+    label = torch.tensor([3])
+    for gap in (2.0, 4.0, 5.0, 10.0, 40.0):  # any other logits cost more
+        logits = torch.zeros(1, 10)
+        logits[0, 3] = gap
+        assert criterion(logits, label).item() > entropy
+    losses = [printed_numbers(classifier["printed"], f"class 3's logit ahead by {gap}:")[-1]
+              for gap in (10, 20, 40)]
+    assert losses[0] < losses[1] < losses[2] and losses[2] > 3  # certainty pays, without bound
+
+
+def test_top_probabilities_sit_at_label_smoothings_target(classifier):
+    assert abs(classifier["top_probability"].median().item() - 0.91) < 0.03
+    (code,) = dropdowns(ROOT / "examples" / "plot_4_classifier.py", "Going further: without label")
+    copy, _ = run_snippet(code, classifier, "without label smoothing")
+    assert copy["plain_top"].median() > 0.98
+
+
+def test_eval_and_no_grad_are_independent_switches(classifier):
+    rows = re.findall(r"^training mode (\w+) *, autograd on (\w+) *: (\d) of 6 outputs zeroed, "
+                      r"requires_grad (\w+)$", classifier["printed"], re.M)
+    assert len(rows) == 4
+    for training, recording, zeroed, requires_grad in rows:
+        assert (zeroed != "0") == (training == "True")  # the mode decides dropout
+        assert requires_grad == recording  # autograd decides recording, whatever the mode
+
+
+def test_validation_curves_and_the_test_set_used_once(classifier):
+    history = classifier["history"]
+    assert len(history["validation loss"]) == len(history["validation accuracy"]) == 10
+    assert min(history["validation loss"]) > 0.50  # label smoothing's floor
+    fig = [f for f in classifier["figures"] if "validation" in f.get_suptitle()][0]
+    assert [len(ax.lines) for ax in fig.axes] == [2, 1]
+    source = (ROOT / "examples" / "plot_4_classifier.py").read_text(encoding="utf-8")
+    top_level = [node for node in ast.parse(source).body if not isinstance(node, ast.FunctionDef)]
+    uses = [node for statement in top_level for node in ast.walk(statement)
+            if isinstance(node, ast.Name) and node.id == "test_loader"]
+    assert len(uses) == 2  # made once, predicted on once
+    assert "never test accuracy" in source
+    (choose,) = dropdowns(ROOT / "examples" / "plot_4_classifier.py", "Going further: choosing")
+    _, printed = run_snippet(choose, classifier, "choosing the learning rate")
+    assert len(re.findall(r"^lr .*validation accuracy", printed, re.M)) == 3
+
+
+def test_train_and_predict_read_no_globals(classifier):
+    import inspect
+
+    for name in ("train", "predict"):
+        names = inspect.getclosurevars(classifier[name]).globals  # attribute names too
+        assert not {"criterion", "device", "net", "optimizer", "scheduler"} & set(names), name
+        assert {"model", "device"} <= set(inspect.signature(classifier[name]).parameters)
+    assert "loss_fn" in inspect.signature(classifier["train"]).parameters
+
+
+def test_one_new_image_is_predicted_like_the_test_set(classifier):
+    assert classifier["one_batch"].shape == (1, 1, 32, 32)
+    probabilities = classifier["one_probabilities"]
+    assert torch.isclose(probabilities.sum(), torch.tensor(1.0))
+    assert classifier["guess"] == classifier["predicted"][0].item()
+    assert torch.allclose(probabilities, classifier["probabilities"][0], atol=1e-5)
+
+
+def test_checkpoint_restores_model_optimizer_and_scheduler(classifier):
+    assert set(classifier["checkpoint"]) == {"epoch", "model", "optimizer", "scheduler"}
+    assert classifier["same"] and classifier["momentum_restored"]
+    assert classifier["reloaded_scheduler"].last_epoch == classifier["epochs"]
+    assert "map_location=device" in (ROOT / "examples" / "plot_4_classifier.py").read_text()
+
+
+def test_a_gpu_checkpoint_loads_on_a_cpu_only_with_map_location(tmp_path, monkeypatch):
+    """A checkpoint as a GPU writes it: torch.save tags each storage with its device."""
+    path = tmp_path / "gpu.pt"
+    with monkeypatch.context() as patch:
+        patch.setattr(torch.serialization, "location_tag", lambda storage: "cuda:0")
+        torch.save({"w": torch.ones(2)}, path)
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="map_location"):
+            torch.load(path, weights_only=True)
+    assert torch.load(path, map_location=torch.device("cpu"), weights_only=True)["w"].device.type == "cpu"
+
+
+def test_loaders_pin_memory_only_for_a_cuda_gpu(classifier, tmp_path, monkeypatch):
+    pin = classifier["device"].type == "cuda"
+    for name in ("train_loader", "validation_loader", "test_loader"):
+        assert classifier[name].pin_memory == pin
+    accept_tiny_cifar10(write_tiny_cifar10(tmp_path), monkeypatch)
+    loaders = classifier["cifar10_loaders"](tmp_path, torch.device("cuda"), download=False)
+    for loader in loaders[:2]:
+        assert loader.pin_memory and loader.num_workers == 2 and loader.persistent_workers
+
+
+@pytest.mark.parametrize("start_method", ["spawn", "forkserver"])
+def test_spawned_workers_run_the_scripts_top_level_code_again(tmp_path, start_method):
+    """What the page says about num_workers: unguarded top-level code runs once per worker."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent("""
+        import torch
+        from torch.utils.data import DataLoader
+
+        print("top level", flush=True)
+
+        if __name__ == "__main__":
+            loader = DataLoader(list(range(4)), num_workers=2, multiprocessing_context="{}")
+            print(sum(len(batch) for batch in loader), flush=True)
+    """).format(start_method))
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("top level") == 3 and "4" in result.stdout.splitlines()
+
+
+def test_cifar10_script_trains_with_its_own_plain_loss(classifier, tmp_path, monkeypatch):
+    accept_tiny_cifar10(write_tiny_cifar10(tmp_path), monkeypatch)
+    _, blocks = split_code_and_text_blocks(str(ROOT / "examples" / "plot_4_classifier.py"))[:2]
+    text = "\n".join(block for kind, block, _ in blocks if kind == "text")
+    code = textwrap.dedent(re.search(r"\.\. code-block:: python\n\n( +def main\(\):\n(?:(?: .*)?\n)+)",
+                                     text).group(1))
+    assert 'if __name__ == "__main__":\n    main()' in code
+    assert "nn.CrossEntropyLoss()" in code
+    namespace = dict(classifier, __name__="cifar10")
+    exec(compile(code, "CIFAR-10 script", "exec"), namespace)
+    loaders = classifier["cifar10_loaders"]
+    namespace["cifar10_loaders"] = lambda root, device: loaders(tmp_path, device, download=False,
+                                                                num_workers=0)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        namespace["main"]()
+    assert "test accuracy:" in printed.getvalue()
+
+
+def test_widening_the_network_is_timed(classifier):
+    (code,) = dropdowns(ROOT / "examples" / "plot_4_classifier.py", "Going further: widen")
+    copy, printed = run_snippet(code, classifier, "widen and time")
+    assert copy["wide_net"].conv2.in_channels == 32 and copy["wide_seconds"] > 0
+    assert f"one epoch on {classifier['device']}" in printed
