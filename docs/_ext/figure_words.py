@@ -105,9 +105,9 @@ def load_figure(path):
     return fig
 
 
-def font_families():
-    """The sans-serif fonts to draw with: DejaVu Sans, then Noto Sans CJK SC (registered on first use)."""
-    from matplotlib import font_manager, rcParams
+def cjk_font():
+    """The name of Noto Sans CJK SC, registered with matplotlib on first use."""
+    from matplotlib import font_manager
 
     spec = importlib.util.find_spec("mplfonts")
     if spec is None:
@@ -116,15 +116,30 @@ def font_families():
     name = font_manager.FontProperties(fname=font).get_name()
     if name not in {entry.name for entry in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(str(font))
-    return [family for family in rcParams["font.sans-serif"] if family != name] + [name]
+    return name
+
+
+def with_cjk_fallback(fig):
+    """Each text keeps its font; characters that font lacks come from Noto Sans CJK SC."""
+    from matplotlib.text import Text
+
+    cjk = cjk_font()
+    for text in fig.findobj(Text):
+        families = text.get_fontfamily()
+        if cjk not in families:
+            text.set_fontfamily([*families, cjk])
+    for ax in fig.axes:
+        for axis in ax._axis_map.values():
+            families = axis.get_ticklabels()[0].get_fontfamily() if axis.get_ticklabels() else ["sans-serif"]
+            axis.set_tick_params(which="both", labelfontfamily=[f for f in families if f != cjk] + [cjk])
 
 
 def draw_checked(fig, where, save=None):
-    """Draw ``fig`` (and save it to ``save``) in the fallback fonts; a missing glyph is an error."""
-    import matplotlib
+    """Draw ``fig`` (and save it to ``save``) with the CJK fallback; a glyph no font has is an error."""
     from light_images import WEBP
 
-    with matplotlib.rc_context({"font.sans-serif": font_families()}), warnings.catch_warnings(record=True) as caught:
+    with_cjk_fallback(fig)
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if save is None:
             fig.canvas.draw()
