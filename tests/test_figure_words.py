@@ -6,7 +6,6 @@ comments and docstrings of code blocks are messages (docs/_ext/code_comments.py)
 import io
 import re
 import sys
-import tokenize
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
-from site_facts import LANGUAGES, PARTS, ROOT, TRANSLATIONS, catalog_checks, glossary
+from site_facts import LANGUAGES, PARTS, ROOT, TRANSLATIONS, catalog_checks, code_skeleton, glossary
 
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 import code_comments  # noqa: E402
@@ -117,17 +116,6 @@ def test_landing_thumbnails_follow_the_language(site):
     assert not set(zh) & set(en)
 
 
-def code_skeleton(code):
-    """The code's tokens without its comments, and with docstrings (a string alone on its line) blanked."""
-    tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type not in (tokenize.COMMENT, tokenize.NL)]
-    skeleton = []
-    for i, t in enumerate(tokens):
-        alone = t.type == tokenize.STRING and (i == 0 or tokens[i - 1].type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)) \
-            and i + 1 < len(tokens) and tokens[i + 1].type == tokenize.NEWLINE
-        skeleton.append((t.type, "<docstring>" if alone else t.string))
-    return skeleton
-
-
 @pytest.mark.parametrize("name", PARTS)
 def test_zh_code_comments_are_chinese_and_the_code_is_the_same(site, name):
     from test_site import downloads  # the files the page's download links point at
@@ -145,5 +133,5 @@ def test_zh_code_comments_are_chinese_and_the_code_is_the_same(site, name):
     ):
         assert not code_comments.code_messages(block.get_text()), f"{name}: an English comment on the zh page"
     text = "\n".join(b.content for b in zh_blocks if b.type == "text")
-    without_math = re.sub(r":math:`[^`]*`|\.\. math::(?:\n+[ \t]+.*)*", "", text)
-    assert "\\ " not in without_math, f"{name}: reST's escaped space left in the zh .py"
+    without_math = re.sub(r":math:`[^`]*`|^(?P<i>[ \t]*)\.\. math::.*(?:\n+(?P=i)[ \t]+.*)*", "", text, flags=re.M)
+    assert not re.search(r"(?<!\\)\\ ", without_math), f"{name}: reST's escaped space left in the zh .py"

@@ -22,14 +22,17 @@ def english_words(text, keep=()):
     Not words: numbers; single letters (``Q``, the ``a`` of ``3a³``); names no
     dictionary has, with a digit or an underscore (``fc1``, ``PowBackward0``)
     or a capital after the first letter (``ReLU``, ``LeNet``, ``MSE``); names
-    used as code, before ``[``, ``(`` or ``.`` or after ``.``
-    (``tensor[:, 1]``, ``Q.grad_fn``); and the names in ``keep`` (a
-    glossary's terms that stay English, such as ``autograd``). Everything
+    used as code, before ``[``, ``(`` or ``.``, after ``.`` or between reST's
+    double backquotes (``tensor[:, 1]``, ``Q.grad_fn``); and the names in
+    ``keep`` (a glossary's terms that stay English, such as ``autograd``). Everything
     else, "step" and "loss" included, is a word, even where the code also
     has a variable of that name.
     """
     words = []
+    literals = [m.span() for m in re.finditer(r"``.+?``", text)]
     for match in LATIN_WORD.finditer(text):
+        if any(start <= match.start() < end for start, end in literals):
+            continue
         word, before, after = match.group(), text[: match.start()], text[match.end() :]
         if (
             len(word) == 1

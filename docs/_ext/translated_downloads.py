@@ -150,12 +150,17 @@ def translate_code_blocks(text, translate):
     return "\n".join(lines)
 
 
-ESCAPED_SPACE = re.compile(r"(?<=[^\x00-\x7f])\\ |(?<!\\)\\ (?=[^\x00-\x7f])")
+ESCAPED_SPACE = re.compile(r"(?<!\\)\\ ")  # reST's "no space here"; LaTeX's \\ stays
+ANY_MATH = re.compile(r":math:`[^`]*`|^(?P<indent>[ \t]*)\.\. math::.*(?:\n+(?P=indent)[ \t]+.*)*", re.M)
 
 
 def readable(text):
-    """Text for a reader of the script: without reST's escaped spaces beside Chinese (formulas keep theirs)."""
-    return outside_math(text, lambda part: ESCAPED_SPACE.sub("", part))
+    """Text for a reader of the script: without reST's escaped spaces, which only markup needs (formulas keep theirs)."""
+    parts, last = [], 0
+    for match in ANY_MATH.finditer(text):
+        parts += [ESCAPED_SPACE.sub("", text[last : match.start()]), match.group()]
+        last = match.end()
+    return "".join(parts) + ESCAPED_SPACE.sub("", text[last:])
 
 
 MATH = re.compile(r":math:`[^`]*`|^\.\. math::.*(?:\n+^[ \t]+.*)*", re.M)
