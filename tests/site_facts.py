@@ -85,10 +85,12 @@ def code_skeleton(code):
     tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type != tokenize.NL]
     cuts = []
     for i, t in enumerate(tokens):
-        docstring = t.type == tokenize.STRING and (i == 0 or tokens[i - 1].type in (
-            tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT)) and tokens[i + 1].type == tokenize.NEWLINE
+        after_statement = i == 0 or tokens[i - 1].type in (
+            tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT)
+        docstring = t.type == tokenize.STRING and after_statement and tokens[i + 1].type == tokenize.NEWLINE
         if t.type == tokenize.COMMENT or docstring:
-            cuts.append((starts[t.start[0] - 1] + t.start[1], starts[t.end[0] - 1] + t.end[1], "<docstring>" if docstring else ""))
+            start, end = starts[t.start[0] - 1] + t.start[1], starts[t.end[0] - 1] + t.end[1]
+            cuts.append((start, end, "<docstring>" if docstring else ""))
     for start, end, replacement in reversed(cuts):
         code = code[:start] + replacement + code[end:]
     return [line.rstrip() for line in code.split("\n") if line.strip()]

@@ -53,15 +53,17 @@ def test_what_counts_as_a_word():
     assert english_words("max pool, flatten") == ["max", "pool", "flatten"]
     assert english_words("MSE loss") == ["loss"]
     assert english_words("true: 6") == ["true"]
-    for not_words in ["conv1, ReLU", "16 × 5 × 5", "PowBackward0", "Q = 3a³ − b²", "tensor[:, 1] = 0 之后", "LeNet：形状"]:
-        assert english_words(not_words) == [], not_words
+    for text in ["conv1, ReLU", "16 × 5 × 5", "PowBackward0", "Q = 3a³ − b²", "tensor[:, 1] = 0 之后", "LeNet：形状"]:
+        assert english_words(text) == [], text
     assert english_words("autograd 记录的图", keep={"autograd"}) == []
 
 
 def test_code_comments_and_docstrings_are_found_by_the_tokenizer():
-    code = 'x = "# not a comment"  # a comment\n# two lines\n# of comment\ndef f():\n    """Say hi."""\n    return "data"\n'
+    code = 'x = "# not a comment"  # a comment\n# two lines\n# of comment\n' \
+        'def f():\n    """Say hi."""\n    return "data"\n'
     assert [m for _, _, m in code_comments.code_messages(code)] == ["a comment", "two lines of comment", "Say hi."]
-    translated = code_comments.translate_code(code, {"a comment": "注释", "two lines of comment": "两行注释", "Say hi.": "问好。"}.get)
+    chinese = {"a comment": "注释", "two lines of comment": "两行注释", "Say hi.": "问好。"}
+    translated = code_comments.translate_code(code, chinese.get)
     assert translated == 'x = "# not a comment"  # 注释\n# 两行注释\ndef f():\n    """问好。"""\n    return "data"\n'
 
 
@@ -107,7 +109,8 @@ def test_zh_pages_and_thumbnails_show_the_zh_figures(site, name):
 def test_landing_thumbnails_follow_the_language(site):
     def thumbnails(language):
         soup = BeautifulSoup((site.html / language / "index.html").read_text(encoding="utf-8"), "html.parser")
-        return [(site.html / language / img["src"]).read_bytes() for img in soup.select("img") if "_thumb" in img["src"]]
+        sources = [img["src"] for img in soup.select("img") if "_thumb" in img["src"]]
+        return [(site.html / language / src).read_bytes() for src in sources]
 
     en, zh = thumbnails(LANGUAGES[0]), thumbnails(ZH)
     assert len(en) == len(zh) == len(PARTS)

@@ -17,8 +17,9 @@ pickles it beside the image (matplotlib figures pickle). Then:
   sphinx-gallery does; that language's pages and landing page point at them.
 
 A text is a message when it has a word (``hidden_messages.english_words``):
-"max pool" is one, "conv1, ReLU" and "16 × 5 × 5" are not. A glyph that no font has stops the build. sphinx-gallery has no hook for
-any of this (it scrapes once, in one language), hence this extension.
+"max pool" is one, "conv1, ReLU" and "16 × 5 × 5" are not. A glyph that no
+font has stops the build. sphinx-gallery has no hook for any of this (it
+scrapes once, in one language), hence this extension.
 """
 
 import importlib.util

@@ -155,7 +155,7 @@ ANY_MATH = re.compile(r":math:`[^`]*`|^(?P<indent>[ \t]*)\.\. math::.*(?:\n+(?P=
 
 
 def readable(text):
-    """Text for a reader of the script: without reST's escaped spaces, which only markup needs (formulas keep theirs)."""
+    """Text for a reader of the script: no reST escaped spaces, which only markup needs (formulas keep theirs)."""
     parts, last = [], 0
     for match in ANY_MATH.finditer(text):
         parts += [ESCAPED_SPACE.sub("", text[last : match.start()]), match.group()]
