@@ -69,6 +69,9 @@ extensions = [
     "build_speed",  # keep no-op rebuilds fast
     "theme_strings",  # furo's literal English becomes translatable
     "figure_alt",  # alt texts of sphinx-gallery figures are messages
+    "hidden_messages",  # messages that are not prose: figures' words, code comments
+    "figure_words",  # figures redrawn in the page's language from the one run
+    "code_comments",  # comments and docstrings in code blocks are messages
     "search_words",  # search: Chinese split alike on both sides, ranked by word counts
     "parallel_reading",  # 中英对照: each translated block carries its English original
     "glossary_terms",  # glossary terms in translated prose show their English term
@@ -145,7 +148,8 @@ sphinx_gallery_conf = {
     "reset_modules_order": "both",  # tutorial_runs starts and stops its clock around each run
     # The landing page shows thumbnails 126 px wide: about twice that serves sharp screens.
     "thumbnail_size": (250, 175),
-    "image_scrapers": ("light_images.webp_figures",),  # figures as lossless WebP
+    # Figures as lossless WebP, each also pickled so that translations redraw it (figure_words).
+    "image_scrapers": ("figure_words.scrape_and_keep",),
     # The gallery's own style only: no tutorial shows a Binder badge, a DataFrame or HTML
     # output, and each style sheet is one more request before a phone paints the page.
     "css": ("sg_gallery",),

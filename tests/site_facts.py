@@ -1,9 +1,11 @@
 """What the tests know about the site, in one place: paths, languages, pages, and how to run our tools."""
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,3 +73,24 @@ def require_browser():
             raise RuntimeError(reason)
         pytest.skip(reason, allow_module_level=True)
     pytest.importorskip("playwright.sync_api")
+
+
+def code_skeleton(code):
+    """The lines of ``code`` byte for byte, less its comments, with each docstring (a string alone as a
+    statement) as ``<docstring>``: what a translation must leave unchanged."""
+    lines = code.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type != tokenize.NL]
+    cuts = []
+    for i, t in enumerate(tokens):
+        after_statement = i == 0 or tokens[i - 1].type in (
+            tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT)
+        docstring = t.type == tokenize.STRING and after_statement and tokens[i + 1].type == tokenize.NEWLINE
+        if t.type == tokenize.COMMENT or docstring:
+            start, end = starts[t.start[0] - 1] + t.start[1], starts[t.end[0] - 1] + t.end[1]
+            cuts.append((start, end, "<docstring>" if docstring else ""))
+    for start, end, replacement in reversed(cuts):
+        code = code[:start] + replacement + code[end:]
+    return [line.rstrip() for line in code.split("\n") if line.strip()]

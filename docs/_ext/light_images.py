@@ -24,13 +24,12 @@ IMG_TAG = re.compile(r"<img\b[^>]*>")
 SRC = re.compile(r'\bsrc="([^"]*?_images/([^"/]+))"')
 TUTORIAL_FIGURE = re.compile(r'\bclass\s*=\s*"[^"]*\bsphx-glr-(single|multi)-img\b')
 FIGURE_SUFFIXES = {".png", ".webp", ".jpg", ".jpeg", ".gif"}
+WEBP = {"format": "webp", "pil_kwargs": {"lossless": True, "method": 6}}  # savefig's arguments
 
 
 def webp_figures(block, block_vars, gallery_conf):
     """sphinx-gallery's matplotlib scraper, saving lossless WebP instead of PNG."""
-    return matplotlib_scraper(
-        block, block_vars, gallery_conf, format="webp", pil_kwargs={"lossless": True, "method": 6}
-    )
+    return matplotlib_scraper(block, block_vars, gallery_conf, **WEBP)
 
 
 def image_sources(app):

@@ -32,6 +32,8 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
+from code_comments import translate_code
+
 DOWNLOADS = (".py", ".ipynb", ".zip")
 LIST_MARKER = r"(?:(?:[-*+]|\d+\.)[ \t]+)?"
 UNDERLINE = re.compile(r"^([=\-~^\"'`#*+<>])\1+$")
@@ -92,26 +94,60 @@ def translate_text(text, messages, translate, where):
 
 
 def translate_script(source, messages, translate, where):
-    """The tutorial script with its docstring and text cells translated; code untouched."""
+    """The tutorial script with its docstring, text cells and code comments translated; code untouched."""
     lines = source.split("\n")
-    out, i = [], 0
+    out, code, i = [], [], 0
+
+    def code_done():
+        if code:
+            out.extend(translate_code("\n".join(code), translate).split("\n"))
+            code.clear()
+
     if lines[0].strip() in ('r"""', '"""'):
         end = lines.index('"""', 1)
         docstring = no_escaped_spaces(translate_text("\n".join(lines[1:end]), messages, translate, where))
         out += [lines[0], *docstring.split("\n"), '"""']
         i = end + 1
     while i < len(lines):
-        out.append(lines[i])
+        line = lines[i]
         i += 1
-        if out[-1].startswith("# %%"):
-            cell = []
-            while i < len(lines) and lines[i].startswith("#"):
-                cell.append(lines[i][2:] if lines[i].startswith("# ") else lines[i][1:])
-                i += 1
-            body = translate_text("\n".join(cell), messages, translate, where)
-            body = no_escaped_spaces(body)
-            out += [f"# {text}" if text else "#" for text in body.split("\n")]
+        if not line.startswith("# %%"):
+            code.append(line)
+            continue
+        code_done()
+        out.append(line)
+        cell = []
+        while i < len(lines) and lines[i].startswith("#"):
+            cell.append(lines[i][2:] if lines[i].startswith("# ") else lines[i][1:])
+            i += 1
+        body = translate_text("\n".join(cell), messages, translate, where)
+        body = no_escaped_spaces(translate_code_blocks(body, translate))
+        out += [f"# {text}" if text else "#" for text in body.split("\n")]
+    code_done()
     return "\n".join(out)
+
+
+CODE_BLOCK = re.compile(r"^(?P<indent>[ \t]*)\.\. code-block:: *python3? *$", re.M | re.I)
+
+
+def translate_code_blocks(text, translate):
+    """reST ``text`` with the comments of its ``code-block:: python`` directives translated."""
+    lines = text.split("\n")
+    for match in reversed(list(CODE_BLOCK.finditer(text))):
+        first = text[: match.start()].count("\n") + 1
+        indent = len(match["indent"])
+        last = first
+        while last < len(lines) and (not lines[last].strip() or len(lines[last]) - len(lines[last].lstrip()) > indent):
+            last += 1
+        while last > first and not lines[last - 1].strip():
+            last -= 1
+        body = [line for line in lines[first:last]]
+        inner = min((len(line) - len(line.lstrip()) for line in body if line.strip()), default=0)
+        code = "\n".join(line[inner:] for line in body)
+        translated = translate_code(code, translate)
+        if translated != code:
+            lines[first:last] = [" " * inner + line if line else "" for line in translated.split("\n")]
+    return "\n".join(lines)
 
 
 def no_escaped_spaces(text):

@@ -1,0 +1,140 @@
+"""Figures, thumbnails and code comments in the page's language, from the one English run.
+
+The figures are redrawn from what the English build pickled (docs/_ext/figure_words.py); the
+comments and docstrings of code blocks are messages (docs/_ext/code_comments.py)."""
+
+import io
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+from sphinx_gallery.py_source_parser import split_code_and_text_blocks
+
+from site_facts import LANGUAGES, PARTS, ROOT, TRANSLATIONS, catalog_checks, code_skeleton, glossary
+
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+import code_comments  # noqa: E402
+import figure_words  # noqa: E402
+from hidden_messages import english_words  # noqa: E402
+
+ZH = TRANSLATIONS[0]
+
+
+def zh_catalog(docname):
+    """msgid -> translation of a page's zh catalog (translated, not fuzzy), read with babel."""
+    po = catalog_checks.locale_dir(ZH) / f"{docname}.po"
+    return {m.id: m.string for m in catalog_checks.load(po) if m.id and m.string and not m.fuzzy}
+
+
+def drawn_texts(fig):
+    """Every string matplotlib draws for ``fig`` (tick labels included), read as it draws them."""
+    from matplotlib.text import Text
+
+    drawn, draw = [], Text.draw
+
+    def recording(self, renderer):
+        if self.get_visible() and self.get_text():
+            drawn.append(self.get_text())
+        return draw(self, renderer)
+
+    Text.draw = recording
+    try:
+        figure_words.draw_checked(fig, "test")  # a glyph no font has raises
+    finally:
+        Text.draw = draw
+    return drawn
+
+
+def test_what_counts_as_a_word():
+    assert english_words("max pool, flatten") == ["max", "pool", "flatten"]
+    assert english_words("MSE loss") == ["loss"]
+    assert english_words("true: 6") == ["true"]
+    for text in ["conv1, ReLU", "16 × 5 × 5", "PowBackward0", "Q = 3a³ − b²", "tensor[:, 1] = 0 之后", "LeNet：形状"]:
+        assert english_words(text) == [], text
+    assert english_words("autograd 记录的图", keep={"autograd"}) == []
+
+
+def test_code_comments_and_docstrings_are_found_by_the_tokenizer():
+    code = 'x = "# not a comment"  # a comment\n# two lines\n# of comment\n' \
+        'def f():\n    """Say hi."""\n    return "data"\n'
+    assert [m for _, _, m in code_comments.code_messages(code)] == ["a comment", "two lines of comment", "Say hi."]
+    chinese = {"a comment": "注释", "two lines of comment": "两行注释", "Say hi.": "问好。"}
+    translated = code_comments.translate_code(code, chinese.get)
+    assert translated == 'x = "# not a comment"  # 注释\n# 两行注释\ndef f():\n    """问好。"""\n    return "data"\n'
+
+
+@pytest.fixture(scope="module")
+def kept_figures(site):
+    figures = sorted((site.root / "docs" / "tutorials" / "images").glob("sphx_glr_*.pickle"))
+    assert len(figures) >= 9, "every figure of the English run is kept"
+    return figures
+
+
+def test_every_zh_figure_is_drawn_without_english(site, kept_figures):
+    """Read each zh figure's text as matplotlib draws it: words are translated, glyphs all there."""
+    _, keep = glossary(ZH)
+    for kept in kept_figures:
+        docname = f"tutorials/{figure_words.FIGURE_NAME.match(kept.stem)['script']}"
+        catalog = zh_catalog(docname)
+        for message in figure_words.figure_messages(figure_words.load_figure(kept)):
+            assert message in catalog, f"{kept.name}: {message!r} is not translated in {docname}.po"
+        fig = figure_words.translate_figure(figure_words.load_figure(kept), lambda m: catalog.get(m, m))
+        texts = drawn_texts(fig)
+        assert texts, kept.name
+        english = {text: english_words(text, keep) for text in texts if english_words(text, keep)}
+        assert not english, f"{kept.name} shows English: {english}"
+        # What the build saved is what was read here.
+        built = np.asarray(Image.open(kept.parent / ZH / f"{kept.stem}.webp").convert("RGBA"))
+        assert np.array_equal(built, np.asarray(fig.canvas.buffer_rgba())), kept.name
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_zh_pages_and_thumbnails_show_the_zh_figures(site, name):
+    english = BeautifulSoup((site.html / LANGUAGES[0] / name).read_text(encoding="utf-8"), "html.parser")
+    zh = BeautifulSoup((site.html / ZH / name).read_text(encoding="utf-8"), "html.parser")
+    en_images = [img["src"] for img in english.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")]
+    zh_images = [img["src"] for img in zh.select("img.sphx-glr-single-img, img.sphx-glr-multi-img")]
+    assert len(zh_images) == len(en_images) >= 1
+    for en_src, zh_src in zip(en_images, zh_images):
+        en_bytes = (site.html / LANGUAGES[0] / name).parent.joinpath(en_src).read_bytes()
+        zh_bytes = (site.html / ZH / name).parent.joinpath(zh_src).read_bytes()
+        assert zh_bytes == (site.root / "docs" / "tutorials" / "images" / ZH / Path(zh_src).name).read_bytes()
+        assert zh_bytes != en_bytes, f"{name}: {zh_src} is the English figure"
+
+
+def test_landing_thumbnails_follow_the_language(site):
+    def thumbnails(language):
+        soup = BeautifulSoup((site.html / language / "index.html").read_text(encoding="utf-8"), "html.parser")
+        sources = [img["src"] for img in soup.select("img") if "_thumb" in img["src"]]
+        return [(site.html / language / src).read_bytes() for src in sources]
+
+    en, zh = thumbnails(LANGUAGES[0]), thumbnails(ZH)
+    assert len(en) == len(zh) == len(PARTS)
+    made = sorted((site.root / "docs" / "tutorials" / "images" / ZH / "thumb").glob("*_thumb.webp"))
+    assert sorted(zh) == sorted(p.read_bytes() for p in made)
+    assert not set(zh) & set(en)
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_zh_code_comments_are_chinese_and_the_code_is_the_same(site, name):
+    from test_site import downloads  # the files the page's download links point at
+
+    zh, en = downloads(site, ZH, name), downloads(site, LANGUAGES[0], name)
+    _, zh_blocks = split_code_and_text_blocks(str(zh[".py"]))
+    _, en_blocks = split_code_and_text_blocks(str(en[".py"]))
+    zh_code = [b.content for b in zh_blocks if b.type == "code"]
+    en_code = [b.content for b in en_blocks if b.type == "code"]
+    assert [code_skeleton(c) for c in zh_code] == [code_skeleton(c) for c in en_code]
+    english = [m for code in zh_code for _, _, m in code_comments.code_messages(code)]
+    assert not english, f"{name}: comments left in English in the zh download: {english}"
+    for block in BeautifulSoup((site.html / ZH / name).read_text(encoding="utf-8"), "html.parser").select(
+        "div.highlight-Python pre, div.highlight-python pre"
+    ):
+        assert not code_comments.code_messages(block.get_text()), f"{name}: an English comment on the zh page"
+    text = "\n".join(b.content for b in zh_blocks if b.type == "text")
+    without_math = re.sub(r":math:`[^`]*`|^(?P<i>[ \t]*)\.\. math::.*(?:\n+(?P=i)[ \t]+.*)*", "", text, flags=re.M)
+    assert not re.search(r"(?<!\\)\\ ", without_math), f"{name}: reST's escaped space left in the zh .py"
