@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from site_facts import CHROMIUM, SITE_URL, clean_copy
+from site_facts import CHROMIUM, REPOSITORY, SITE_URL, clean_copy, run_tool
 
 
 class Site:
@@ -42,6 +42,15 @@ def site(tmp_path_factory):
     )
     assert build.returncode == 0, build.stdout
     return Site(root, build.stdout, executions.read_text().splitlines(), offline=bool(isolation))
+
+
+@pytest.fixture(scope="session")
+def site_with_repository(site, tmp_path_factory):
+    """The same site built again with BLITZ_REPOSITORY_URL, as publishing builds it (the tutorials' cache is reused)."""
+    out = tmp_path_factory.mktemp("with-repository")
+    build = run_tool(site.root, "build_site.py", "--out", out, env={"BLITZ_REPOSITORY_URL": REPOSITORY})
+    assert build.returncode == 0, build.stdout
+    return out / "html"
 
 
 @pytest.fixture(scope="module")

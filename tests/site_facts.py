@@ -19,6 +19,8 @@ from site_languages import language_tag  # noqa: E402, F401  (for the tests; bui
 SOURCE = LANGUAGES[0]
 # The address the test builds are published at; canonical links, hreflang, sitemap and 404 use it.
 SITE_URL = "https://blitz.example/"
+# The repository the test builds name when they show fix, feedback and launcher links.
+REPOSITORY = "https://github.com/example/blitz"
 
 TUTORIAL = "tutorials/plot_2_autograd.html"
 PARTS = [

@@ -20,11 +20,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from site_facts import AXE, LANGUAGES, PARTS, SITE_URL, SOURCE, TRANSLATIONS, language_tag, require_browser, run_tool
+from site_facts import (
+    AXE, LANGUAGES, PARTS, REPOSITORY, SITE_URL, SOURCE, TRANSLATIONS, language_tag, require_browser, run_tool,
+)
 
 pypdf = pytest.importorskip("pypdf")
 
-REPOSITORY = "https://github.com/example/blitz"
 ZH = TRANSLATIONS[0]
 GITHUB_URL_LIMIT = 8192  # GitHub answers longer issue URLs with an error
 PAGE_RANGE = (15, 150)  # pages per book: the blitz is four tutorials, not a manual

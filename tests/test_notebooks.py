@@ -16,7 +16,6 @@ from bs4 import BeautifulSoup
 
 from site_facts import LANGUAGES, PARTS, run_tool
 
-REPOSITORY = "https://github.com/example/blitz"
 BRANCH = "notebooks"  # conf.py's blitz_notebooks_branch
 
 
@@ -28,15 +27,6 @@ def downloaded_notebook(html, language, part):
     """The notebook a tutorial page offers for download, as a path in the built site."""
     link = soup(html / language / part).select_one(".sphx-glr-download-jupyter a[href$='.ipynb']")
     return (html / language / part).parent / link["href"]
-
-
-@pytest.fixture(scope="module")
-def site_with_repository(site, tmp_path_factory):
-    """The site built again with BLITZ_REPOSITORY_URL, as publishing builds it (tutorial runs reused)."""
-    out = tmp_path_factory.mktemp("launchers")
-    build = run_tool(site.root, "build_site.py", "--out", out, env={"BLITZ_REPOSITORY_URL": REPOSITORY})
-    assert build.returncode == 0, build.stdout
-    return out / "html"
 
 
 def test_launchers_open_the_files_publishing_puts_on_the_branch(site, site_with_repository, tmp_path):

@@ -17,11 +17,10 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from site_facts import (
-    AXE, CHROMIUM, LANGUAGES, PAGES, PARTS, ROOT, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, glossary, language_tag, run_tool,
+    AXE, CHROMIUM, LANGUAGES, PAGES, PARTS, REPOSITORY, ROOT, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, glossary, language_tag,
 )
 
 ZH = TRANSLATIONS[0]
-REPOSITORY = "https://github.com/example/blitz"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
 # The intro paragraph of the autograd tutorial: its English, from the catalog.
@@ -162,15 +161,6 @@ def test_no_fix_link_without_a_repository(site):
     for language in LANGUAGES:
         for name in ["index.html", TUTORIAL]:
             assert not page(site, language, name).select(".blitz-source-link")
-
-
-@pytest.fixture(scope="module")
-def site_with_repository(site, tmp_path_factory):
-    """The same site built again with BLITZ_REPOSITORY_URL (the tutorials' cache is reused)."""
-    out = tmp_path_factory.mktemp("with-repository")
-    build = run_tool(site.root, "build_site.py", "--out", out, env={"BLITZ_REPOSITORY_URL": REPOSITORY})
-    assert build.returncode == 0, build.stdout
-    return out / "html"
 
 
 @pytest.mark.parametrize(
