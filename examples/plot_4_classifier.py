@@ -448,7 +448,7 @@ plt.show()
 # the target it sets gives the correct class 0.91, and the loss is lowest
 # there, so these numbers reflect the training target as much as how often
 # the network is right. Softmax outputs are not calibrated probabilities in
-# general: to tell whether 0.91 means "right 91 % of the time", compare it
+# general: to tell whether 0.91 means "right 91 times out of 100", compare it
 # with the accuracy.
 
 top_probability = F.softmax(scores, dim=1).max(dim=1).values
