@@ -85,7 +85,7 @@ def load_resnet18(timeout=15):
         if not cached.exists():
             download(weights.url, cached, timeout)
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-        print(f"Pretrained weights unreachable ({error}); continuing with random initial weights.")
+        print(f"Pretrained weights unreachable ({type(error).__name__}); continuing with random initial weights.")
         return resnet18(weights=None).to(device)
     model = resnet18(weights=weights)  # finds the file in the cache
     print("Loaded the pretrained ImageNet weights.")

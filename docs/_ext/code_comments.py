@@ -105,7 +105,8 @@ def is_python(node):
 
 
 class CodeComments(SphinxTransform):
-    """Gettext: a tutorial's code comments become messages. A translation: they are translated."""
+    """A tutorial's code comments become messages of the page (for gettext, and for the status
+    page's counts in every build). A translation: they are translated."""
 
     default_priority = 10
 
@@ -115,10 +116,9 @@ class CodeComments(SphinxTransform):
             return
         blocks = [node for node in self.document.findall(nodes.literal_block) if is_python(node)]
         languages = self.config.blitz_languages
-        if self.app.builder.name == "gettext":
-            for node in blocks:
-                hidden_messages.beside(node, [message for _, _, message in code_messages(node.astext())])
-        elif languages and self.config.language != next(iter(languages)):
+        for node in blocks:
+            hidden_messages.beside(node, [message for _, _, message in code_messages(node.astext())])
+        if self.app.builder.name != "gettext" and languages and self.config.language != next(iter(languages)):
             locale_dirs = [str(self.env.srcdir / d) for d in self.config.locale_dirs]
             domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
             catalog, _ = init_locale(locale_dirs, self.config.language, domain, "blitz")

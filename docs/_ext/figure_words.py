@@ -239,7 +239,8 @@ def redraw_translations(app, env, docnames):
 
 
 class FigureWords(SphinxTransform):
-    """Gettext: the figures' words become messages. A translation: its figures and thumbnails are shown."""
+    """The figures' words become messages of the page (for gettext, and for the status page's
+    counts in every build). A translation: its figures and thumbnails are shown."""
 
     default_priority = 10
 
@@ -248,12 +249,11 @@ class FigureWords(SphinxTransform):
 
         config = self.config
         gallery_dir = config.sphinx_gallery_conf["gallery_dirs"]
-        if self.app.builder.name == "gettext":
-            for node in list(self.document.findall(imgsgnode)):
-                kept = Path(self.env.srcdir, node["uri"].lstrip("/")).with_suffix(".pickle")
-                if kept.exists():
-                    hidden_messages.beside(node, figure_messages(load_figure(kept)))
-        elif is_translation(config):
+        for node in list(self.document.findall(imgsgnode)):
+            kept = Path(self.env.srcdir, node["uri"].lstrip("/")).with_suffix(".pickle")
+            if kept.exists():
+                hidden_messages.beside(node, figure_messages(load_figure(kept)))
+        if self.app.builder.name != "gettext" and is_translation(config):
             folder = f"/{gallery_dir}/images/"
             translated = f"{folder}{config.language}/"
             for node in self.document.findall(lambda n: isinstance(n, (imgsgnode, nodes.image))):

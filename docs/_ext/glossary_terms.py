@@ -29,7 +29,8 @@ from site_languages import language_tag
 
 # Where a term is not prose, or is already a link or a heading.
 NOT_PROSE = (
-    nodes.literal, nodes.literal_block, nodes.reference, nodes.title, nodes.math, nodes.math_block,
+    # (a rubric is a heading too: sphinx-design makes the dropdowns' titles of them)
+    nodes.literal, nodes.literal_block, nodes.reference, nodes.title, nodes.rubric, nodes.math, nodes.math_block,
     nodes.raw, nodes.comment, nodes.target, nodes.FixedTextElement, english_original,
 )
 

@@ -111,6 +111,7 @@ def launchers_html(app, stem, notebook_href):
     pip = "pip install " + " ".join(requirements())
     notebook = (f'<a class="reference download internal" download="" href="{escape(notebook_href)}">'
                 f"{escape(stem)}.ipynb</a>") if notebook_href else f"{escape(stem)}.ipynb"
+    open_it = _('Then open the notebook in Jupyter:')
     parts.append(
         '<details class="blitz-run-locally">'
         f"<summary>{escape(_('Run it on your computer'))}</summary>"
@@ -118,7 +119,7 @@ def launchers_html(app, stem, notebook_href):
         f'<div class="highlight"><pre>{escape(pip)}</pre></div>'
         f"<p>{escape(_('If the download is slow, use a mirror of the package index, for example:'))}</p>"
         f'<div class="highlight"><pre>{escape(pip)} -i {escape(PYPI_MIRROR)}</pre></div>'
-        f"<p>{escape(_('Then open the notebook in Jupyter:'))} {notebook}</p>"
+        f"<p>{escape(open_it)}{'' if open_it.endswith('：') else ' '}{notebook}</p>"  # no space after full-width colon
         "</details>"
     )
     return "".join(parts)
