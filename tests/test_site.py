@@ -26,7 +26,9 @@ LIVE_OUTPUT = {
 }
 # Names that stay English on Chinese pages: the glossary's list, and "epoch",
 # which the classifier glosses once beside its Chinese term.
-KEEP_ENGLISH = set(glossary(ZH)[1]) | {"epoch"}
+KEEP_ENGLISH = set(glossary(ZH)[1]) | {"epoch"} | {
+    term["term"] for term in glossary(ZH)[0] if term["translation"] == term["term"]  # logit
+}
 CJK = re.compile(f"[{catalog_checks.CJK}]")
 
 
