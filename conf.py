@@ -67,6 +67,7 @@ extensions = [
     "tutorial_runs",  # tutorials run in a scratch folder, time-limited, never half-cached
     "html_accessibility",  # ARIA and keyboard fixes to Sphinx's and furo's HTML
     "build_speed",  # keep no-op rebuilds fast
+    "build_timing",  # where a build's time goes, per extension and phase (nox -s bench)
     "theme_strings",  # furo's literal English becomes translatable
     "figure_alt",  # alt texts of sphinx-gallery figures are messages
     "hidden_messages",  # messages that are not prose: figures' words, code comments

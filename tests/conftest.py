@@ -1,14 +1,20 @@
 """Shared fixtures: a real build of every language from a clean copy of the repository, and the
-site served to Chromium (``server``, ``browser``, ``visit``) for the browser tests."""
+site served to Chromium (``server``, ``browser``, ``visit``) for the browser tests.
+
+`nox -s tests` runs the tests in two pytest-xdist workers; each site variant is still built once
+per test run (``built_once``), by whichever worker asks first, and read by both."""
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
+import filelock
 import pytest
 
 from site_facts import CHROMIUM, REPOSITORY, SITE_URL, clean_copy, run_tool
@@ -29,28 +35,58 @@ def network_isolation():
     return []
 
 
+def built_once(tmp_path_factory, name, build):
+    """``build(folder)``'s result (a dict), run once per test run however many workers ask.
+
+    Session fixtures are per process, and each xdist worker is one: the first worker to ask
+    builds into a folder that all share (beside the workers' own temporary folders), the
+    others wait for the lock and read what it recorded. A failed build is recorded too, so
+    that it fails every test that needs it without being built again.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder, record = shared / name, shared / f"{name}.json"
+    with filelock.FileLock(f"{shared / name}.lock"):
+        if not record.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            record.write_text(json.dumps(build(folder)), encoding="utf-8")
+    return json.loads(record.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """Build every language from a clean copy, as `nox -s docs` does, without network where possible."""
-    root = clean_copy(tmp_path_factory.mktemp("clone") / "repo")
-    executions = root / "executions.txt"
-    isolation = network_isolation()
-    build = subprocess.run(
-        [*isolation, sys.executable, "tools/build_site.py"],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1800,
-        env={**os.environ, "BLITZ_EXECUTION_LOG": str(executions), "BLITZ_SITE_URL": SITE_URL},
-    )
-    assert build.returncode == 0, build.stdout
-    return Site(root, build.stdout, executions.read_text().splitlines(), offline=bool(isolation))
+    def build(folder):
+        root = clean_copy(folder / "repo")
+        executions = root / "executions.txt"
+        isolation = network_isolation()
+        run = subprocess.run(
+            [*isolation, sys.executable, "tools/build_site.py"],
+            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1800,
+            env={**os.environ, "BLITZ_EXECUTION_LOG": str(executions), "BLITZ_SITE_URL": SITE_URL},
+        )
+        return {"root": str(root), "returncode": run.returncode, "log": run.stdout, "offline": bool(isolation),
+                "executions": executions.read_text().splitlines() if executions.exists() else []}
+
+    built = built_once(tmp_path_factory, "site", build)
+    assert built["returncode"] == 0, built["log"]
+    return Site(Path(built["root"]), built["log"], built["executions"], offline=built["offline"])
 
 
 @pytest.fixture(scope="session")
 def site_with_repository(site, tmp_path_factory):
-    """The same site built again with BLITZ_REPOSITORY_URL, as publishing builds it (the tutorials' cache is reused)."""
-    out = tmp_path_factory.mktemp("with-repository")
-    build = run_tool(site.root, "build_site.py", "--out", out, env={"BLITZ_REPOSITORY_URL": REPOSITORY})
-    assert build.returncode == 0, build.stdout
-    return out / "html"
+    """The same site built again as publishing builds it, with BLITZ_REPOSITORY_URL and BLITZ_SITE_URL
+    (the tutorials' cache is reused); test_book prints its books from a copy of it."""
+    def build(out):
+        run = run_tool(site.root, "build_site.py", "--out", out,
+                       env={"BLITZ_REPOSITORY_URL": REPOSITORY, "BLITZ_SITE_URL": SITE_URL})
+        return {"out": str(out), "returncode": run.returncode, "log": run.stdout}
+
+    built = built_once(tmp_path_factory, "with-repository", build)
+    assert built["returncode"] == 0, built["log"]
+    return Path(built["out"]) / "html"
 
 
 @pytest.fixture(scope="module")

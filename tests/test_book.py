@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import built_once
 from site_facts import (
     AXE, LANGUAGES, PARTS, REPOSITORY, SITE_URL, SOURCE, TRANSLATIONS, language_tag, require_browser, run_tool,
 )
@@ -33,19 +34,28 @@ RIGHT_MARGIN_PT = 18 / 25.4 * 72  # tools/build_book.py's 18 mm
 CJK_FONT = "WenQuanYi"  # the CJK font the project installs (.ci/run, the Pages workflow)
 
 
-@pytest.fixture(scope="module")
-def published(site, tmp_path_factory):
-    """The site, its books, and the rebuild that lists them; with the seconds each step took."""
-    out = tmp_path_factory.mktemp("published")
-    env = {"BLITZ_REPOSITORY_URL": REPOSITORY, "BLITZ_SITE_URL": SITE_URL}
-    seconds = {}
-    for step, script in (("site", "build_site.py"), ("books", "build_book.py"), ("rebuild", "build_site.py")):
-        started = time.monotonic()
-        run = run_tool(site.root, script, "--out", out, env=env)
-        assert run.returncode == 0, run.stdout
-        seconds[step] = time.monotonic() - started
-    print(f"\nBuild times (s): {seconds}")
-    return out / "html"
+@pytest.fixture(scope="session")
+def published(site, site_with_repository, tmp_path_factory):
+    """The site as publishing builds it, its books, and the rebuild that lists them (`nox -s book`),
+    in a copy of ``site_with_repository``; with the seconds each step took."""
+    def build(folder):
+        out = folder / "out"
+        shutil.copytree(site_with_repository.parent, out, symlinks=True)
+        env = {"BLITZ_REPOSITORY_URL": REPOSITORY, "BLITZ_SITE_URL": SITE_URL}
+        seconds, log = {}, ""
+        for step, script in (("books", "build_book.py"), ("rebuild", "build_site.py")):
+            started = time.monotonic()
+            run = run_tool(site.root, script, "--out", out, env=env)
+            log += run.stdout
+            if run.returncode:
+                return {"returncode": run.returncode, "log": log}
+            seconds[step] = time.monotonic() - started
+        return {"returncode": 0, "log": log, "seconds": seconds, "html": str(out / "html")}
+
+    built = built_once(tmp_path_factory, "published", build)
+    assert built["returncode"] == 0, built["log"]
+    print(f"\nBuild times (s): {built['seconds']}")
+    return Path(built["html"])
 
 
 def book(published, language):

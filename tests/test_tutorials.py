@@ -23,6 +23,9 @@ from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
 from site_facts import ROOT, SOURCE, TRANSLATIONS
 
+# One xdist worker runs this whole module, so that each tutorial runs once (its fixtures are per module).
+pytestmark = pytest.mark.xdist_group("tutorials")
+
 SCRIPTS = sorted((ROOT / "examples").glob("plot_*.py"))
 
 

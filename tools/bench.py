@@ -6,7 +6,9 @@ figures are those of a clean checkout and the working tree is not touched:
 * a clean English-only build and a clean bilingual build;
 * a no-op rebuild of both languages;
 * a rebuild after editing the prose of one tutorial;
-* how often each tutorial executed, and its execution time.
+* how often each tutorial executed, and its execution time;
+* where the clean bilingual build's time goes: its phases and each
+  extension's handlers and transforms, per language (docs/_ext/build_timing.py).
 
 Usage: python tools/bench.py
 """
@@ -26,10 +28,11 @@ from clean_copy import clean_copy
 ROOT = Path(__file__).resolve().parent.parent
 EDITED = "plot_1_tensors.py"
 # Execution budgets (seconds, on a 2-core machine) of the tutorials that have one.
-BUDGETS = {"plot_4_classifier.py": 30}
+BUDGETS = {"plot_4_classifier.py": 15}
+CLEAN_BILINGUAL_TARGET = 35  # seconds
 
 
-def build(root, *args):
+def build(root, *args, env=None):
     """Time one run of build_site.py in ``root``; return (seconds, executions)."""
     log = root / "executions.txt"
     log.unlink(missing_ok=True)
@@ -37,7 +40,7 @@ def build(root, *args):
     result = subprocess.run(
         [sys.executable, "tools/build_site.py", *args],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "BLITZ_EXECUTION_LOG": str(log)},
+        env={**os.environ, "BLITZ_EXECUTION_LOG": str(log), **(env or {})},
     )
     seconds = time.perf_counter() - start
     if result.returncode:
@@ -66,7 +69,9 @@ def main():
         english_only, _ = build(english, "--lang", LANGUAGES[0])
 
         site = clean_copy(Path(tmp) / "site")
-        bilingual, executions = build(site)
+        times = Path(tmp) / "build-times.jsonl"
+        bilingual, executions = build(site, env={"BLITZ_BUILD_TIMES": str(times)})
+        where = [json.loads(line) for line in times.read_text().splitlines()]
         no_op, no_op_runs = build(site)
         edit_prose(site)
         after_edit, edit_runs = build(site)
@@ -84,7 +89,8 @@ def main():
     print()
     print("Build times (seconds, wall clock):")
     print(f"  clean English-only build        {english_only:7.1f}")
-    print(f"  clean bilingual build           {bilingual:7.1f}   "
+    print(f"  clean bilingual build           {bilingual:7.1f}   target <= {CLEAN_BILINGUAL_TARGET} s   "
+          f"{verdict(bilingual <= CLEAN_BILINGUAL_TARGET)}; "
           f"{bilingual / english_only:.2f} x English-only (target <= 1.30)   "
           f"{verdict(bilingual <= 1.3 * english_only)}")
     print(f"  no-op rebuild of both languages {no_op:7.1f}   "
@@ -99,6 +105,28 @@ def main():
         target = f"   target <= {budget} s   {verdict(seconds <= budget)}" if budget else ""
         print(f"  {script:28} {seconds:6.1f}{target}")
     print(f"  {'total':28} {sum(costs.values()):6.1f}")
+    print()
+    print_where_time_goes(where, sum(costs.values()))
+
+
+def print_where_time_goes(records, executing):
+    """The clean bilingual build's phases, then the extensions that took the most, per language."""
+    print("Where the clean bilingual build's time goes (seconds; the tutorials execute in the")
+    print(f"first language's start-up, {executing:.1f} s, counted in sphinx_gallery's handlers):")
+    languages = [record["language"] for record in records]
+    print(f"  {'phase':40}" + "".join(f"{language:>9}" for language in languages))
+    for phase in records[0]["phases"]:
+        print(f"  {phase:40}" + "".join(f"{record['phases'][phase]:9.1f}" for record in records))
+    totals = Counter()
+    for record in records:
+        for kind in ("handlers", "transforms"):
+            for name, seconds in record[kind].items():
+                totals[f"{name} ({kind[:-1]}s)"] += seconds
+    print(f"  {'extension, by total':40}" + "".join(f"{language:>9}" for language in languages))
+    for name, _ in totals.most_common(15):
+        kind = "handlers" if name.endswith("(handlers)") else "transforms"
+        key = name.rsplit(" (", 1)[0]
+        print(f"  {name:40}" + "".join(f"{record[kind].get(key, 0):9.1f}" for record in records))
 
 
 if __name__ == "__main__":

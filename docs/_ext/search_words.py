@@ -20,6 +20,7 @@ no request off the site); this extension adds what no setting of theirs does:
   (the result summary); the search page gets them from our ``sphinx.po``.
 """
 
+import functools
 import json
 import re
 from collections import Counter
@@ -92,11 +93,25 @@ class ProseWords(WordCollector):
         super().dispatch_visit(node)
 
 
+def remember_words(lang):
+    """Memoise the search language's ``split`` and ``stem``, once per build.
+
+    This extension and Sphinx's indexer split every text of a page alike, and
+    splitting is the costly part (jieba, for Chinese): the indexer, which runs
+    after ``count_words``, then finds each split done.
+    """
+    if not getattr(lang, "blitz_remembers", False):
+        lang.split = functools.cache(lang.split)
+        lang.stem = functools.cache(lang.stem)
+        lang.blitz_remembers = True
+
+
 def count_words(app, doctree, docname):
     """Count the page's words as the indexer stems and filters them."""
     indexer = getattr(app.builder, "indexer", None)
     if indexer is None:
         return
+    remember_words(indexer.lang)
     collector = ProseWords(doctree, indexer.lang)
     doctree.walk(collector)
     lang, counts = indexer.lang, Counter()
