@@ -43,6 +43,19 @@ def test_every_job_is_bounded_and_gets_torch_from_the_cpu_index():
             assert 0 < job["timeout-minutes"] <= 75, f"{name}: {job_name}"
 
 
+def test_the_checks_answer_within_minutes_without_torch():
+    checks = workflow("ci.yml")["jobs"]["checks"]
+    assert checks["timeout-minutes"] <= 10
+    assert checks["env"]["PIP_EXTRA_INDEX_URL"] == "", "the checks install nothing from PyTorch's index"
+    light = [line.split("==")[0] for line in (ROOT / "requirements-checks.txt").read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    assert {"sphinx", "sphinx-lint", "zizmor"} <= set(light) and not {"torch", "torchvision"} & set(light)
+    assert "-r requirements-checks.txt" in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    noxfile = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    session = next(node for node in noxfile.body if isinstance(node, ast.FunctionDef) and node.name == "checks")
+    assert "CHECKS_REQUIREMENTS" in ast.unparse(session) and "shared_env" not in ast.unparse(session)
+
+
 def test_pip_and_npm_downloads_are_cached():
     ci = workflow("ci.yml")
     for job_name, job in ci["jobs"].items():
