@@ -181,3 +181,10 @@ def test_a_suppression_without_its_reason_fails_the_checks(tmp_path):
     check = run_tool(ROOT, "check_workflows.py", copy)
     assert check.returncode == 1
     assert f"{path}:{line}: zizmor dangerous-triggers (high):" in check.stdout, check.stdout
+
+
+def test_a_workflow_zizmor_cannot_read_fails_the_checks(tmp_path):
+    copy, path, line = weakened(tmp_path, "ci.yml", "  push:", "  push: [\n")
+    check = run_tool(ROOT, "check_workflows.py", copy)
+    assert check.returncode == 1 and "zizmor failed" in check.stdout
+    assert f"{path.relative_to(tmp_path).as_posix()} as workflow" in check.stdout, check.stdout

@@ -50,12 +50,13 @@ def zizmor_findings(folder, persona):
     run = subprocess.run(
         [zizmor, "--offline", "--no-config", "--strict-collection", "--persona", persona,
          "--format", "json", "--no-progress", "--color", "never", str(folder)],
-        capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1", "RUST_BACKTRACE": "0"},
     )
     try:
         findings = json.loads(run.stdout)
-    except json.JSONDecodeError:
-        raise RuntimeError(f"zizmor failed (exit status {run.returncode}):\n{run.stderr.strip()}") from None
+    except json.JSONDecodeError:  # a workflow it cannot read, say: its message names the file and line
+        message = run.stderr.split("Stack backtrace:")[0].strip()
+        raise RuntimeError(f"zizmor failed (exit status {run.returncode}):\n{message}") from None
     found = []
     for finding in findings:
         if finding.get("ignored"):
@@ -94,6 +95,10 @@ def problems(folder=ROOT / ".github"):
 def main(argv=None):
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0]) if args else ROOT / ".github"
+    if folder.name != ".github" or not folder.is_dir():
+        # zizmor collects workflows from .github/workflows: any other folder would pass unread.
+        print(f"{folder}: not a .github folder; usage: python tools/check_workflows.py [.github]")
+        return 2
     try:
         found = problems(folder)
     except RuntimeError as error:
