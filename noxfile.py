@@ -1,8 +1,12 @@
 """Tasks for the Blitz site: build it, test it, keep its translations current.
 
-Every session shares one environment, ``.nox/blitz``: it holds torch and
-torchvision (about 5.7 GB), and building it once per session would double both
-the disk and the time. It is refreshed when requirements.txt changes.
+Every session but ``checks`` shares one environment, ``.nox/blitz``: it holds
+torch and torchvision (about 5.7 GB), and building it once per session would
+double both the disk and the time. It is refreshed when requirements.txt (or
+requirements-checks.txt, which it includes) changes. ``checks`` has its own
+light environment, ``.nox/checks`` (requirements-checks.txt: Sphinx, Babel,
+sphinx-lint, zizmor; no torch), built in seconds, so that CI answers a
+contributor who changed a catalog before the long jobs have installed torch.
 """
 
 import hashlib
@@ -20,23 +24,43 @@ nox.options.default_venv_backend = "none"
 
 ROOT = Path(__file__).resolve().parent
 REQUIREMENTS = ROOT / "requirements.txt"
+CHECKS_REQUIREMENTS = ROOT / "requirements-checks.txt"
+BIN = "Scripts" if os.name == "nt" else "bin"
 ENV = ROOT / ".nox" / "blitz"
-ENV_BIN = ENV / ("Scripts" if os.name == "nt" else "bin")
+ENV_BIN = ENV / BIN
 PYTHON = str(ENV_BIN / "python")
+CHECKS_ENV = ROOT / ".nox" / "checks"
+
+
+def requirements_digest(path):
+    """The SHA-256 of a requirements file and of every file it includes with ``-r``."""
+    digest = hashlib.sha256(path.read_bytes())
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("-r "):
+            digest.update(requirements_digest(path.parent / line[3:].strip()).encode())
+    return digest.hexdigest()
+
+
+def environment(session, env, requirements):
+    """Create or refresh a virtual environment from a requirements file; skip pip when nothing
+    changed. Return its python."""
+    stamp = env / "requirements.sha256"
+    wanted = requirements_digest(requirements)
+    python = str(env / BIN / "python")
+    if not Path(python).exists():
+        # Python 3.11, where one can be found: the pinned torch wheels are for it.
+        session.run(shutil.which("python3.11") or sys.executable, "-m", "venv", str(env))
+    if not stamp.exists() or stamp.read_text() != wanted:
+        session.run(python, "-m", "pip", "install", "--disable-pip-version-check", "-r", str(requirements))
+        stamp.write_text(wanted)
+    session.env["PATH"] = os.pathsep.join([str(env / BIN), os.environ["PATH"]])
+    session.env["VIRTUAL_ENV"] = str(env)
+    return python
 
 
 def shared_env(session):
-    """Create or refresh the shared environment; skip pip when nothing changed."""
-    stamp = ENV / "requirements.sha256"
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not (ENV_BIN / "python").exists():
-        # Python 3.11, where one can be found: the pinned torch wheels are for it.
-        session.run(shutil.which("python3.11") or sys.executable, "-m", "venv", str(ENV))
-    if not stamp.exists() or stamp.read_text() != wanted:
-        session.run(PYTHON, "-m", "pip", "install", "-r", str(REQUIREMENTS))
-        stamp.write_text(wanted)
-    session.env["PATH"] = os.pathsep.join([str(ENV_BIN), os.environ["PATH"]])
-    session.env["VIRTUAL_ENV"] = str(ENV)
+    """Create or refresh the shared environment (requirements.txt, torch included)."""
+    environment(session, ENV, REQUIREMENTS)
 
 
 def npm_packages(session):
@@ -83,11 +107,15 @@ def linkcheck(session):
 @nox.session(default=False)
 def checks(session):
     """The fast checks, in seconds, nothing built: every input a contributor edits (catalogs, glossary,
-    conf.py's languages, search queries, scripts, data files), the catalog checks and sphinx-lint."""
-    shared_env(session)
-    session.run(PYTHON, "tools/catalogs.py", "check")
-    session.run(PYTHON, "-m", "sphinxlint", "--enable", "all", "--disable", "line-too-long",
+    conf.py's languages, search queries, scripts, data files), the catalog checks, sphinx-lint and
+    zizmor on the GitHub workflows. Its own light environment (requirements-checks.txt, no torch)."""
+    python = environment(session, CHECKS_ENV, CHECKS_REQUIREMENTS)
+    session.run(python, "tools/catalogs.py", "check")
+    session.run(python, "-m", "sphinxlint", "--enable", "all", "--disable", "line-too-long",
+                # sphinx-gallery's output, rebuilt from examples/ (git-ignored): not an input
+                "--ignore", str(ROOT / "docs" / "tutorials"),
                 str(ROOT / "docs"), str(ROOT / "locales"))
+    session.run(python, "tools/check_workflows.py")
 
 
 @nox.session(default=False)
