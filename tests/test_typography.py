@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinxext.opengraph import DEFAULT_DESCRIPTION_LENGTH
 
 from site_facts import LANGUAGES, PAGES, ROOT, TRANSLATIONS, run_tool
 
@@ -103,7 +104,7 @@ def test_search_snippets_and_titles_are_the_pages_own_clean_text(site, language,
     assert snippet["og:title"] == heading and soup.title.get_text().startswith(heading)
     description = snippet["description"]
     assert description == snippet["og:description"]
-    assert page_descriptions.columns(description) <= 200  # sphinxext-opengraph's default length
+    assert page_descriptions.columns(description) <= DEFAULT_DESCRIPTION_LENGTH  # ogp_description_length
     ellipsis = "……" if language in TRANSLATIONS else "…"
     # Whole sentences of the page's opening, or one cut with the language's ellipsis.
     assert description.endswith(("。", "！", "？", ".", "!", "?", ellipsis)), description
