@@ -82,6 +82,7 @@ extensions = [
     "notebook_launchers",  # Colab, Binder and run-it-yourself beside each tutorial's downloads
     "landing_downloads",  # the landing page's zips of every script and notebook, and the book
     "feedback_link",  # each page links to a pre-filled issue (blitz_repository_url)
+    "page_descriptions",  # search snippets: the opening prose as it reads, for sphinxext-opengraph to write
 ]
 
 # Paths are absolute, so that every setting reads them the same way.

@@ -145,16 +145,18 @@ def test_each_tooltip_names_only_what_the_blocks_english_says(site, name):
             assert forms[english].search(block_english(mark)), f"{mark.get_text()}: not in {block_english(mark)!r}"
 
 
-def test_a_word_that_renders_two_english_words_is_marked_only_for_the_glossarys(site):
-    """参数 renders "parameter" (the glossary's) and "argument": only the first gets the tooltip."""
+def test_arguments_and_parameters_keep_their_own_words(site):
+    """实参 renders "argument", 参数 "parameter" (a model's): each marked with its own English, never the other."""
     soup = page(site, ZH, TUTORIAL)
     arguments = [o.find_previous_sibling() for o in soup.select(".blitz-original")
                  if re.search(r"\bargument\b", o.get_text()) and not re.search(r"\bparameter", o.get_text())]
-    assert arguments and all("参数" in shown_text(block) for block in arguments)
-    for block in arguments:
-        assert not [m for m in block.select(".blitz-term") if m.get_text().startswith("参数")], shown_text(block)
-    parameters = [m for m in soup.select(".blitz-term") if m.get_text().startswith("参数")]
-    assert parameters and {m.select_one(".blitz-term-tip").get_text() for m in parameters} == {"parameter"}
+    assert arguments and all("实参" in shown_text(block) and "参数" not in shown_text(block) for block in arguments)
+    tips = {}
+    for mark in soup.select(".blitz-term"):
+        for word in ("实参", "参数"):
+            if mark.get_text().startswith(word):
+                tips.setdefault(word, set()).add(mark.select_one(".blitz-term-tip").get_text())
+    assert tips == {"实参": {"argument"}, "参数": {"parameter"}}
 
 
 def test_no_fix_link_without_a_repository(site):

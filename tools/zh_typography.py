@@ -11,8 +11,13 @@ configuration file, which its command line and editor plugins read too) to the
 house style of the contributor guide: a space between Chinese and Latin text
 or numbers, no space beside full-width punctuation, full-width punctuation in
 Chinese sentences.
-What autocorrect does not know is checked here: no italics on Chinese, and no
-reST escape (a backslash and a space) left in a download's text.
+What autocorrect does not know is checked here: no italics on Chinese, no
+reST escape (a backslash and a space) left in a download's text, no space
+between two Chinese characters (what markup leaves beside a term or a link),
+no doubled punctuation (``；,``), no Latin word glued to Chinese by its
+leading dot (``一个.po``). A page's search snippet and social-card texts
+(``<meta name="description">``, ``og:description``, ``og:title``; ``<title>``
+is a block) are linted like its prose.
 
 What is not prose is replaced before linting, so that its neighbours are
 still checked: a formula (KaTeX) and an inline literal read as one Latin
@@ -44,10 +49,41 @@ LEFT_OUT = "pre, .blitz-original, .blitz-term-tip, .blitz-visually-hidden, .head
 AS_LATIN = ".katex, code"
 
 
+# What autocorrect lets pass, in rendered text: (pattern, what is wrong).
+SLIPS = [
+    # A space the markup left beside a term, a link or a literal (张量 是).
+    (re.compile(f"[{CJK}] +[{CJK}]"), "a space between two Chinese characters"),
+    # Two marks where one belongs (；, ，。 ,，).
+    (re.compile("[，。；：、！？][,.;:!?]|[,;:!?][，。；：、！？]|([，。；：、,;:])\\1"), "doubled punctuation"),
+    # A Latin word that starts with a dot, glued to Chinese (一个.po 文件).
+    (re.compile(f"[{CJK}]\\.[A-Za-z]"), "no space between Chinese and Latin text"),
+]
+
+
 def findings_in_text(text, where):
-    """autocorrect's findings in one block of rendered text."""
+    """autocorrect's findings in one block of rendered text, then the slips it lets pass."""
     result = autocorrect_py.lint_for(text, "text")
-    return [f"{where}: {line.old.strip()!r} -> {line.new.strip()!r}" for line in result.lines]
+    found = [f"{where}: {line.old.strip()!r} -> {line.new.strip()!r}" for line in result.lines]
+    for pattern, slip in SLIPS:
+        found += [f"{where}: {slip}: {text[max(m.start() - 8, 0):m.end() + 8]!r}" for m in pattern.finditer(text)]
+    return found
+
+
+# What a search result and a shared link show of a page: its title and description.
+SNIPPETS = "meta[name=description], meta[property='og:description'], meta[property='og:title']"
+
+
+def snippet_findings(soup, where):
+    """The page's search snippet and social-card texts, linted like its prose."""
+    findings = []
+    for meta in soup.select(SNIPPETS):
+        text = meta.get("content", "")
+        if re.search(f"[{CJK}]", text):
+            name = meta.get("name") or meta.get("property")
+            findings += findings_in_text(text, f"{where} <meta {name}>")
+            if "..." in text:
+                findings.append(f"{where} <meta {name}>: '...' in Chinese: use ……")
+    return findings
 
 
 def block_text(block):
@@ -74,7 +110,7 @@ def page_findings(path, root):
         text = block_text(block)
         if re.search(f"[{CJK}]", text):
             findings += findings_in_text(text, f"{where} <{block.name}>")
-    return findings
+    return findings + snippet_findings(soup, where)
 
 
 def download_findings(path, root):

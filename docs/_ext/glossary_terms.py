@@ -12,10 +12,9 @@ hover, focus and tap by CSS) holds the English, tied to it with
 
 A term is marked only where the block's English original (the
 ``english_original`` node that ``parallel_reading`` puts after it) uses that
-term, in its prose: 参数 renders both "parameter" and "argument", and is marked
-"parameter" only where the English says parameter. Where two glossary terms
-share a rendering (反向传播: backpropagation, backward pass), the tooltip
-names the ones the English uses.
+term, in its prose: a rendering that also occurs in other words is not
+marked there. Where two glossary terms share a rendering (反向传播:
+backpropagation, backward pass), the tooltip names the ones the English uses.
 """
 
 import re
