@@ -40,12 +40,15 @@ and freeze part of a model to fine-tune the rest.
 # ----------------------------
 #
 # We take :func:`~torchvision.models.resnet18`, an image classifier from
-# ``torchvision``, with its pretrained ImageNet weights. They are downloaded
-# once into :func:`torch.hub.get_dir`'s cache. When the network cannot be
-# reached, the helper says so and continues with random weights, which is all
-# this tutorial needs: a training step works the same way on any weights. A
-# download whose checksum is wrong is an error, not a reason to carry on. The
-# output below says which weights this build of the page got.
+# ``torchvision``, and ask for its pretrained ImageNet weights. They are
+# downloaded once into :func:`torch.hub.get_dir`'s cache. When the network
+# cannot be reached, the helper raises, unless the caller passes
+# ``fallback_to_random=True``: then it says so and continues with random
+# weights. This page passes it, since a training step works the same way on
+# any weights; in your own fine-tuning, leave it out, because random weights
+# there mean training from scratch. A download whose checksum is wrong is
+# always an error. The output below says which weights this build of the page
+# got.
 
 import hashlib
 import math
@@ -78,21 +81,25 @@ def download(url, path, timeout):
     path.with_suffix(".partial").replace(path)  # never leave half a file in the cache
 
 
-def load_resnet18(timeout=15):
+def load_resnet18(timeout=15, fallback_to_random=False, **options):
+    """resnet18 with its pretrained weights; ``options`` go to ``resnet18``."""
     weights = ResNet18_Weights.DEFAULT
     cached = Path(torch.hub.get_dir(), "checkpoints", Path(weights.url).name)
     try:
         if not cached.exists():
             download(weights.url, cached, timeout)
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+        if not fallback_to_random:
+            raise RuntimeError(f"Pretrained weights unreachable ({type(error).__name__}): {weights.url}; "
+                               f"download it into {cached.parent}, or pass fallback_to_random=True") from error
         print(f"Pretrained weights unreachable ({type(error).__name__}); continuing with random initial weights.")
-        return resnet18(weights=None).to(device)
-    model = resnet18(weights=weights)  # finds the file in the cache
+        return resnet18(weights=None, **options).to(device)
+    model = resnet18(weights=weights, **options)  # finds the file in the cache
     print("Loaded the pretrained ImageNet weights.")
     return model.to(device)
 
 
-model = load_resnet18()
+model = load_resnet18(fallback_to_random=True)
 
 # %%
 # .. dropdown:: Going further: why the helper downloads the file itself
@@ -382,7 +389,7 @@ print([(fn.name() if fn else None, index) for fn, index in mul.next_functions])
 # the direction of the forward pass. Grey boxes are the backward functions of
 # the operations; the blue boxes are the ``AccumulateGrad`` nodes of the leaf
 # tensors ``a`` and ``b``, which write into ``a.grad`` and ``b.grad``. ``Q``
-# at the top is the output tensor itself, not a node.
+# at the top, in a white dashed box, is the output tensor itself, not a node.
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -432,11 +439,12 @@ for source, target in dag.edges:
         arrowprops=dict(arrowstyle="-|>", color="0.3", shrinkA=14, shrinkB=14),
     )
 for node, (x, y) in pos.items():
-    leaf = dag.nodes[node]["leaf"]
-    ax.text(
-        x, y, dag.nodes[node]["label"], ha="center", va="center", color="white",
-        bbox=dict(boxstyle="round,pad=0.5", fc="tab:blue" if leaf else "0.35"),
-    )
+    if node == "Q":  # the output tensor, not an autograd node: drawn apart from them
+        style = dict(color="black", bbox=dict(boxstyle="round,pad=0.5", fc="white", ec="0.35", ls="--"))
+    else:
+        colour = "tab:blue" if dag.nodes[node]["leaf"] else "0.35"
+        style = dict(color="white", bbox=dict(boxstyle="round,pad=0.5", fc=colour))
+    ax.text(x, y, dag.nodes[node]["label"], ha="center", va="center", **style)
 ax.set_xlim(-3, 3)
 ax.set_ylim(-max(rows) - 0.5, 1.5)
 ax.set_axis_off()
@@ -538,16 +546,17 @@ print(f"shares memory with z: {d.untyped_storage().data_ptr() == z.untyped_stora
 #
 # We load ``resnet18`` again and freeze all of its parameters.
 
-model = load_resnet18()
+model = load_resnet18(fallback_to_random=True)
 for param in model.parameters():
     param.requires_grad = False
 
 # %%
 # Suppose the new dataset has 10 classes. In ``resnet18`` the classifier is
-# the last linear layer, ``model.fc``. We replace it with a new linear layer,
-# whose parameters require gradients by default.
+# the last linear layer, ``model.fc``. We replace it with a new linear layer
+# that takes as many features as the old one, and whose parameters require
+# gradients by default.
 
-model.fc = torch.nn.Linear(512, 10).to(device)
+model.fc = torch.nn.Linear(model.fc.in_features, 10).to(device)
 trainable = [name for name, p in model.named_parameters() if p.requires_grad]
 print(f"trainable parameters: {trainable}")
 
@@ -592,28 +601,30 @@ print(f"batch normalisation momentum: {model.bn1.momentum}")
 # parameters, so ``requires_grad = False`` does not stop them. Each step pulls
 # the running estimates 10% of the way toward the statistics of the batch
 # (``momentum``): after some training the model is evaluated with statistics
-# of the new data, no longer the ones the backbone came with.
+# of the new data, no longer the ones stored in the backbone when it was
+# loaded.
 #
-# To keep the backbone really fixed, put its batch normalisation layers in
-# evaluation mode: they then normalise with the stored statistics and leave
-# them alone. :meth:`model.train() <torch.nn.Module.train>` puts every layer back in training mode, so we
-# call it first and then switch the ``BatchNorm2d`` layers. (Some people keep
-# batch normalisation in training mode on purpose, to adapt the statistics to
-# data that differs a lot from ImageNet; then the backbone is not frozen, and
-# small batches give noisy statistics.)
+# Putting the ``BatchNorm2d`` layers in evaluation mode stops them, but only
+# until the next :meth:`~torch.nn.Module.train`, which a training loop such
+# as Part 4's calls at every epoch. To keep the backbone really fixed, build
+# it with :class:`torchvision.ops.FrozenBatchNorm2d` in their place: it
+# normalises with the stored statistics and never changes them, whatever the
+# mode. (Some people keep batch normalisation in training mode on purpose, to
+# adapt the statistics to data that differs a lot from ImageNet; then the
+# backbone is not frozen, and small batches give noisy statistics.)
 
+from torchvision.ops import FrozenBatchNorm2d
 
-def freeze_batchnorm(model):
-    for module in model.modules():
-        if isinstance(module, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d, torch.nn.BatchNorm3d,
-                               torch.nn.SyncBatchNorm)):
-            module.eval()
-
-
-model.train()
-freeze_batchnorm(model)
+model = load_resnet18(fallback_to_random=True, norm_layer=FrozenBatchNorm2d)
+for param in model.parameters():
+    param.requires_grad = False
+model.fc = torch.nn.Linear(model.fc.in_features, 10).to(device)
+optimizer = torch.optim.SGD(model.fc.parameters(), lr=1e-2, momentum=0.9)
+model.train()  # as a training loop does at every epoch
+frozen_layers = sum(isinstance(m, FrozenBatchNorm2d) for m in model.modules())
 changed = train_step(model)
-print(f"changed after freezing batch normalisation: {changed}")
+print(f"FrozenBatchNorm2d layers: {frozen_layers}; model in training mode: {model.training}")
+print(f"changed in training mode: {changed}")
 
 # %%
 # Recap
@@ -629,8 +640,8 @@ print(f"changed after freezing batch normalisation: {changed}")
 # * ``requires_grad=False``, ``torch.no_grad()``, ``torch.inference_mode()``
 #   and ``.detach()`` keep tensors out of the graph; freezing parameters this
 #   way lets you fine-tune only part of a model.
-# * Freezing parameters does not freeze buffers: put batch normalisation in
-#   evaluation mode to keep a backbone fixed.
+# * Freezing parameters does not freeze buffers: build the backbone with
+#   ``FrozenBatchNorm2d`` to keep its batch normalisation fixed.
 #
 # Exercises
 # ---------

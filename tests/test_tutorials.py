@@ -216,6 +216,14 @@ def test_dag_is_drawn_from_the_live_graph(tutorial):
     assert "6 autograd nodes (and the tensor Q), leaves: ['a', 'b']" in tutorial["printed"]
     (figure,) = tutorial["figures"]
     assert "Q" in figure.axes[0].get_title()
+    # the caption's colours: blue leaves, grey backward functions, and Q, a tensor, in neither
+    colours = {}
+    for text in figure.axes[0].texts:
+        if text.get_bbox_patch() is not None:
+            colours.setdefault(text.get_bbox_patch().get_facecolor(), set()).add(text.get_text())
+    by_label = {label: colour for colour, labels in colours.items() for label in labels}
+    assert by_label["a"] == by_label["b"] != by_label["SubBackward0"] == by_label["PowBackward0"]
+    assert by_label["Q"] not in (by_label["a"], by_label["SubBackward0"])
 
 
 def test_backward_frees_saved_tensors_not_the_graph(tutorial):
@@ -270,9 +278,13 @@ def test_weights_helper_falls_back_only_when_the_network_is_unreachable(
         raise urllib.error.URLError("no route to host")
 
     monkeypatch.setattr(urllib.request, "urlopen", unreachable)
+    # By default no weights is an error: in fine-tuning code random weights mean training from scratch.
+    with pytest.raises(RuntimeError, match=r"unreachable \(URLError\): https://.*resnet18-f37072fd\.pth.*"
+                                           r"fallback_to_random=True"):
+        tutorial["load_resnet18"](timeout=3)
     with contextlib.redirect_stdout(io.StringIO()) as printed:
-        model = tutorial["load_resnet18"](timeout=3)
-    assert calls == [3]  # the wait is bounded per call, not process-wide
+        model = tutorial["load_resnet18"](timeout=3, fallback_to_random=True)
+    assert calls == [3, 3]  # the wait is bounded per call, not process-wide
     assert "Pretrained weights unreachable (URLError)" in printed.getvalue()
     assert "continuing with random initial weights" in printed.getvalue()
     assert isinstance(model, torchvision.models.ResNet)
@@ -309,11 +321,14 @@ def test_frozen_backbone_changes_batchnorm_buffers_in_training_mode(tutorial):
 def test_frozen_batchnorm_keeps_every_backbone_tensor(tutorial):
     assert tutorial["changed"] == ["fc.weight", "fc.bias"]  # parameters and buffers
     model = tutorial["model"]
-    assert model.training and model.fc.out_features == 10
-    assert not any(m.training for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
-    other = torch.nn.Sequential(torch.nn.BatchNorm1d(3), torch.nn.BatchNorm3d(3), torch.nn.Linear(3, 3))
-    tutorial["freeze_batchnorm"](other)  # not only resnet18's BatchNorm2d
-    assert [m.training for m in other] == [False, False, True]
+    assert model.training and model.fc.out_features == 10 and model.fc.in_features == 512
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())
+    assert tutorial["frozen_layers"] == 20
+    assert "FrozenBatchNorm2d layers: 20; model in training mode: True" in tutorial["printed"]
+    # and it stays frozen through every later model.train(), as Part 4's loop calls it each epoch
+    for _ in range(2):
+        model.train()
+        assert tutorial["train_step"](model) == ["fc.weight", "fc.bias"]
 
 
 # Part 3
@@ -743,6 +758,13 @@ def test_validation_curves_and_the_test_set_used_once(classifier):
     assert len(uses) == 2  # made once, predicted on once
     assert "never test accuracy" in source
     assert "one image is 0.125%" in classifier["printed"]  # the noise floor of 800 images
+    # the curve flattens because the cosine schedule anneals the learning rate, as the page prints
+    rates = classifier["history"]["learning rate"]
+    assert rates[0] == 0.05 and rates[-1] < rates[0] / 20
+    assert f"learning rate of the last 3 epochs: {rates[-3]:.4f}, {rates[-2]:.4f}, {rates[-1]:.4f}" in classifier["printed"]
+    (final_percent, error_percent) = printed_numbers(classifier["printed"], "standard error of the final")
+    assert 0.3 < error_percent < 0.8  # about half a point at ~98 % on 800 images, as the prose says
+    assert final_percent == round(history["validation accuracy"][-1] * 100, 1)
     (choose,) = dropdowns(ROOT / "examples" / "plot_4_classifier.py", "Going further: choosing")
     assert "CosineAnnealingLR" in choose  # the stand-in follows the full run's schedule
     _, printed = run_snippet(choose, classifier, "choosing the learning rate")
