@@ -312,7 +312,7 @@ for training in (True, False):
 
 def train(model, loader, loss_fn, optimizer, device, epochs, scheduler=None,
           validation_loader=None):
-    """Train ``model``; return each epoch's mean training loss and validation loss and accuracy."""
+    """Train ``model``; return each epoch's learning rate, mean training loss, and validation loss and accuracy."""
     history = {"learning rate": [], "training loss": [], "validation loss": [], "validation accuracy": []}
     for epoch in range(1, epochs + 1):
         model.train()
