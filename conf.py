@@ -79,6 +79,7 @@ extensions = [
     "built_with",  # each tutorial says which torch, torchvision and Python ran it, and when
     "code_link_check",  # linkcheck sees the code blocks' links too
     "notebook_launchers",  # Colab, Binder and run-it-yourself beside each tutorial's downloads
+    "markdown_twins",  # each page as Markdown beside its HTML, and llms.txt, for AI assistants
     "landing_downloads",  # the landing page's zips of every script and notebook, and the book
     "feedback_link",  # each page links to a pre-filled issue (blitz_repository_url)
 ]

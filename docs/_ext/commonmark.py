@@ -97,26 +97,25 @@ class Dropdown(Directive):
 
 @contextmanager
 def sphinx_markup(resolver):
-    """docutils with Sphinx's roles and sphinx-design's dropdown, for this conversion only."""
+    """docutils' own roles and directives, with Sphinx's roles and sphinx-design's dropdown ours.
+
+    Sphinx registers its roles and directives in docutils' registries (and, while it reads a
+    page, looks them up in its domains); both would need a Sphinx environment, so for this
+    parse the registries hold only ours, and docutils' lookups are its own.
+    """
     our_roles = {name: role(resolver, name) for name in ("doc", *PY_ROLES)}
     our_roles.update({f"py:{name}": role(resolver, name) for name in PY_ROLES})
+    from docutils.parsers.rst.directives.body import CodeBlock, MathBlock
 
-    def find_role(name, language, lineno, reporter):
-        if name in our_roles:
-            return our_roles[name], []
-        return DOCUTILS_ROLE(name, language, lineno, reporter)
-
-    def find_directive(name, language, document):
-        if name == "dropdown":
-            return Dropdown, []
-        return DOCUTILS_DIRECTIVE(name, language, document)
-
-    saved = roles.role, directives.directive
-    roles.role, directives.directive = find_role, find_directive
+    our_directives = {"dropdown": Dropdown, "code-block": CodeBlock, "sourcecode": CodeBlock, "code": CodeBlock,
+                      "math": MathBlock}
+    saved = roles.role, directives.directive, roles._roles, directives._directives
+    roles.role, directives.directive = DOCUTILS_ROLE, DOCUTILS_DIRECTIVE
+    roles._roles, directives._directives = our_roles, our_directives
     try:
         yield
     finally:
-        roles.role, directives.directive = saved
+        roles.role, directives.directive, roles._roles, directives._directives = saved
 
 
 def rest_html(text, resolver):
@@ -156,6 +155,9 @@ def pandoc_ready(soup):
         language = [c for c in pre["class"] if c not in ("code", "literal-block")]
         pre.attrs = {"class": language[:1]}
         pre.string = pre.get_text()
+    for tag in soup.find_all(True):  # pandoc would keep classes and ids as raw HTML
+        kept = KEPT_ATTRIBUTES.get(tag.name, ())
+        tag.attrs = {k: v for k, v in tag.attrs.items() if k in kept or (k == "class" and set(v) & KEPT_CLASSES)}
     for details in soup.select("details.sd-dropdown"):
         summary = details.select_one("summary")
         for decoration in summary.select("svg, .sd-summary-down, .sd-summary-up, .sd-summary-state-marker"):
@@ -172,6 +174,11 @@ def pandoc_ready(soup):
             dropdown.append(child.extract())
         details.replace_with(dropdown)
     return soup
+
+
+KEPT_ATTRIBUTES = {"a": ("href",), "img": ("src", "alt"), "pre": ("class",), "th": ("colspan", "rowspan"),
+                   "td": ("colspan", "rowspan"), "ol": ("start",)}
+KEPT_CLASSES = {"math", "dropdown", "dropdown-title", "sd-dropdown", "sd-summary-content"}
 
 
 def inline_math(soup, tex):
@@ -269,6 +276,12 @@ def fix_blocks(blocks):
             content = walk(content)
             out += [raw_block(f"<details>\n<summary>{html.escape(title, quote=False)}</summary>"), *content,
                     raw_block("</details>")]
+        elif block.get("t") in ("BulletList", "OrderedList"):
+            items = block["c"] if block["t"] == "BulletList" else block["c"][1]
+            if all(len(item) == 1 and item[0].get("t") == "Para" for item in items):
+                for item in items:
+                    item[0] = {"t": "Plain", "c": item[0]["c"]}
+            out.append(walk(block))
         elif block.get("t") == "Div":
             out += walk(block["c"][1])  # a Div only groups: its blocks stand on their own
         else:
