@@ -113,9 +113,29 @@ def download_findings(path, root):
                 findings += markdown_findings(source, f"{where} (markdown cell, rendered)")
     elif path.suffix == ".md":
         findings += lint_download(raw, "md", str(where)) + markdown_findings(raw, f"{where} (rendered)")
-    else:
-        findings += lint_download(raw, "py", str(where))
+    else:  # a script in the percent format: its Markdown cells are linted as the notebook's
+        for number, kind, source in percent_cells(raw):
+            cell_where = f"{where} (cell at line {number})"
+            findings += lint_download(source, kind, cell_where)
+            if kind == "md":
+                findings += markdown_findings(source, f"{cell_where}, rendered")
     return findings
+
+
+def percent_cells(script):
+    """(first line, "md" or "py", text) of each cell of a percent-format script; its Markdown without '# '."""
+    cells, lines = [], script.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("# %%")] or [0]
+    if starts[0]:
+        starts.insert(0, 0)
+    for start, end in zip(starts, [*starts[1:], len(lines)]):
+        markdown = lines[start].strip() == "# %% [markdown]"
+        body = lines[start + 1 : end] if lines[start].startswith("# %%") else lines[start:end]
+        if markdown:
+            cells.append((start + 2, "md", "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in body)))
+        else:
+            cells.append((start + 2, "py", "\n".join(body)))
+    return cells
 
 
 def lint_download(source, kind, where):

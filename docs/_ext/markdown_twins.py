@@ -25,7 +25,7 @@ from translated_downloads import write_if_changed
 
 _ = get_translation("sphinx")
 # Not the page's text: permalinks, English originals and tooltips, buttons, the downloads footer.
-LEFT_OUT = (".headerlink, .blitz-original, .blitz-term-tip, .blitz-visually-hidden, button, script, style, "
+LEFT_OUT = ("nav, .headerlink, .blitz-original, .blitz-term-tip, .blitz-visually-hidden, button, script, style, "
             ".sphx-glr-footer, .sphx-glr-download-link-note, .sphx-glr-signature, .sphx-glr-timing, "
             ".blitz-feedback, noscript")
 
