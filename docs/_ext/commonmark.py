@@ -282,6 +282,9 @@ def fix_blocks(blocks):
                 for item in items:
                     item[0] = {"t": "Plain", "c": item[0]["c"]}
             out.append(walk(block))
+        elif block.get("t") == "CodeBlock" and not block["c"][0][1]:
+            # Program output, or a block in no language: fenced as text, never an indented code block.
+            out.append({"t": "CodeBlock", "c": [[block["c"][0][0], ["text"], block["c"][0][2]], block["c"][1]]})
         elif block.get("t") == "Div":
             out += walk(block["c"][1])  # a Div only groups: its blocks stand on their own
         else:
