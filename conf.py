@@ -154,8 +154,9 @@ sphinx_gallery_conf = {
     # The gallery's own style only: no tutorial shows a Binder badge, a DataFrame or HTML
     # output, and each style sheet is one more request before a phone paints the page.
     "css": ("sg_gallery",),
-    # Every notebook (both languages: translated_downloads uses this too) first installs what
-    # a hosted service lacks, at the versions of requirements.txt; offline it carries on.
+    # Every notebook first installs what a hosted service lacks, at the versions of
+    # requirements.txt; offline it carries on. (The downloads, written by translated_downloads,
+    # take this cell in the page's language.)
     "first_notebook_cell": install_cell(),
 }
 # Where names link: each project's own reference, English on every page (there is no

@@ -8,10 +8,11 @@ publishing workflow fills with ``tools/publish_notebooks.py``
 page, with or without it, has a "Run it on your computer" box: the pip line,
 a mirror for when the package index is slow, and the notebook download.
 
-``install_cell`` is the first cell of every notebook (sphinx-gallery's
-``first_notebook_cell``, which translated_downloads also uses): it installs
-what a hosted service lacks (mlxtend on Colab), at the versions the site was
-built with, and carries on offline.
+``install_cell`` is the first cell of every notebook (translated_downloads
+writes it, its comment and message in the page's language, from the theme
+catalog; sphinx-gallery's own notebooks take the English one as
+``first_notebook_cell``): it installs what a hosted service lacks (mlxtend on
+Colab), at the versions the site was built with, and carries on offline.
 """
 
 import re
