@@ -49,7 +49,7 @@ def rest_left(source, where):
     problems += [f"{where}: directive {m!r}" for m in re.findall(r"^\s*\.\. [\w:-]+::.*$", text, re.M)]
     problems += [f"{where}: role {m!r}" for m in re.findall(r":[\w:+.-]+:`[^`]*`?", text)]
     problems += [f"{where}: escaped space" for _ in re.findall(r"\\ ", text)]
-    problems += [f"{where}: Markdown left unrendered {m!r}" for m in re.findall(r"```|\*\*\S", text)]
+    problems += [f"{where}: Markdown left unrendered {m!r}" for m in re.findall(r"`|\*\*\S", text)]
     return problems
 
 

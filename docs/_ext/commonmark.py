@@ -146,6 +146,9 @@ def pandoc_ready(soup):
         tag.replace_with(display_math(soup, tag.get_text()))
     for tag in soup.select("span.docutils.literal"):
         tag.name = "code"
+    for tag in soup.select("code"):  # Sphinx splits a literal into words: one code span, as written
+        if tag.find_parent("pre") is None:
+            tag.string = tag.get_text()
     for block in soup.select("div[class*='highlight-']"):
         language = next((c.removeprefix("highlight-") for c in block["class"] if c.startswith("highlight-")), "")
         pre = soup.new_tag("pre", attrs={"class": language.lower() if language.lower() not in ("none", "default", "text") else ""})
