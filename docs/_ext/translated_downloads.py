@@ -27,6 +27,7 @@ import zipfile
 from pathlib import Path
 
 from docutils import nodes
+from docutils.utils import SystemMessage
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.locale import init as init_locale
@@ -270,7 +271,7 @@ def write_downloads(app, doctree):
     translated = translate_script(script.read_text("utf-8"), messages, translator(docname), str(script.name))
     try:
         cells = markdown_cells(script_blocks(translated, config.sphinx_gallery_conf), SiteLinks(env, translator))
-    except (ValueError, ExtensionError) as error:
+    except (ValueError, ExtensionError, SystemMessage) as error:  # SystemMessage: docutils' reST error
         raise ExtensionError(f"{script.name}: {error}") from error
     text = percent_script(cells).encode()
     notebook = notebook_bytes(cells, install_cell(translator(None)))
