@@ -42,7 +42,6 @@ def link_twin(app, pagename, templatename, context, doctree):
     """html-page-context: the head names the twin; a tutorial's downloads list it."""
     if not has_twin(app, pagename, doctree):
         return
-    app.env.__dict__.setdefault("blitz_twins_written", set()).add(pagename)
     name = twin_name(pagename)
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" type="text/markdown" href="{escape(name)}">')
@@ -66,14 +65,18 @@ def page_markdown(html_path):
 
 
 def write_twins(app, exception):
-    """build-finished: the twins of the pages written in this build, and the language's llms.txt."""
+    """build-finished: the twin of each page written since its twin was, and the language's llms.txt."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    for pagename in sorted(app.env.__dict__.pop("blitz_twins_written", set())):
-        html_path = outdir / app.builder.get_target_uri(pagename)
-        if html_path.suffix == ".html" and html_path.exists():
-            write_if_changed(html_path.with_suffix(".md"), page_markdown(html_path).encode())
+    for docname in sorted(app.env.found_docs):
+        html_path = outdir / app.builder.get_target_uri(docname)
+        twin = html_path.with_suffix(".md")
+        if html_path.suffix != ".html" or not html_path.exists():
+            continue
+        if not twin.exists() or twin.stat().st_mtime < html_path.stat().st_mtime:
+            write_if_changed(twin, page_markdown(html_path).encode())
+            twin.touch()  # newer than its page, so that a rebuild with nothing written converts nothing
     write_if_changed(outdir / "llms.txt", llms_txt(app).encode())
 
 
