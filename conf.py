@@ -80,6 +80,7 @@ extensions = [
     "built_with",  # each tutorial says which torch, torchvision and Python ran it, and when
     "code_link_check",  # linkcheck sees the code blocks' links too
     "notebook_launchers",  # Colab, Binder and run-it-yourself beside each tutorial's downloads
+    "markdown_twins",  # each page as Markdown beside its HTML, and llms.txt, for AI assistants
     "landing_downloads",  # the landing page's zips of every script and notebook, and the book
     "feedback_link",  # each page links to a pre-filled issue (blitz_repository_url)
     "page_descriptions",  # search snippets: the opening prose as it reads, for sphinxext-opengraph to write
@@ -155,8 +156,9 @@ sphinx_gallery_conf = {
     # The gallery's own style only: no tutorial shows a Binder badge, a DataFrame or HTML
     # output, and each style sheet is one more request before a phone paints the page.
     "css": ("sg_gallery",),
-    # Every notebook (both languages: translated_downloads uses this too) first installs what
-    # a hosted service lacks, at the versions of requirements.txt; offline it carries on.
+    # Every notebook first installs what a hosted service lacks, at the versions of
+    # requirements.txt; offline it carries on. (The downloads, written by translated_downloads,
+    # take this cell in the page's language.)
     "first_notebook_cell": install_cell(),
 }
 # Where names link: each project's own reference, English on every page (there is no

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
-from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
 from site_facts import LANGUAGES, PARTS, ROOT, TRANSLATIONS, catalog_checks, code_skeleton, glossary
 
@@ -121,13 +120,12 @@ def test_landing_thumbnails_follow_the_language(site):
 
 @pytest.mark.parametrize("name", PARTS)
 def test_zh_code_comments_are_chinese_and_the_code_is_the_same(site, name):
-    from test_site import downloads  # the files the page's download links point at
+    from test_site import downloads, percent_cells  # the files the page's download links point at
 
     zh, en = downloads(site, ZH, name), downloads(site, LANGUAGES[0], name)
-    _, zh_blocks = split_code_and_text_blocks(str(zh[".py"]))
-    _, en_blocks = split_code_and_text_blocks(str(en[".py"]))
-    zh_code = [b.content for b in zh_blocks if b.type == "code"]
-    en_code = [b.content for b in en_blocks if b.type == "code"]
+    zh_cells, en_cells = percent_cells(zh[".py"]), percent_cells(en[".py"])
+    zh_code = [text for kind, text in zh_cells if kind == "code"]
+    en_code = [text for kind, text in en_cells if kind == "code"]
     assert [code_skeleton(c) for c in zh_code] == [code_skeleton(c) for c in en_code]
     terms, keep = glossary(ZH)
     keep = set(keep) | {term["term"] for term in terms if term["translation"] == term["term"]}  # logit
@@ -141,6 +139,6 @@ def test_zh_code_comments_are_chinese_and_the_code_is_the_same(site, name):
         "div.highlight-Python pre, div.highlight-python pre"
     ):
         assert not english(block.get_text()), f"{name}: an English comment on the zh page"
-    text = "\n".join(b.content for b in zh_blocks if b.type == "text")
-    without_math = re.sub(r":math:`[^`]*`|^(?P<i>[ \t]*)\.\. math::.*(?:\n+(?P=i)[ \t]+.*)*", "", text, flags=re.M)
+    text = "\n".join(text for kind, text in zh_cells if kind == "markdown")
+    without_math = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", "", text, flags=re.S)
     assert not re.search(r"(?<!\\)\\ ", without_math), f"{name}: reST's escaped space left in the zh .py"

@@ -231,10 +231,22 @@ def page_formulas(soup):
 
 
 def notebook_formulas(source):
-    """The TeX of every formula in a notebook's Markdown: $...$ and \\begin{align} blocks."""
-    blocks = re.findall(r"\\begin\{align\}(.*?)\\end\{align\}", source, re.S)
-    inline = re.findall(r"\$([^$]+)\$", re.sub(r"\\begin\{align\}.*?\\end\{align\}", "", source, flags=re.S))
+    """The TeX of every formula in a notebook's Markdown: $$...$$ and $...$."""
+    blocks = re.findall(r"\$\$(.*?)\$\$", source, re.S)
+    inline = re.findall(r"(?<!\\)\$([^$]+)(?<!\\)\$", re.sub(r"\$\$.*?\$\$", "", source, flags=re.S))
     return sorted(tex(f) for f in blocks + inline)
+
+
+def percent_cells(script):
+    """A script in the percent format as (kind, text): "markdown" cells without their comment marks, "code"."""
+    cells = []
+    for chunk in re.split(r"^# %%", script.read_text(encoding="utf-8"), flags=re.M)[1:]:
+        head, _, body = chunk.partition("\n")
+        if head.strip() == "[markdown]":
+            cells.append(("markdown", "\n".join(line[2:] for line in body.strip("\n").split("\n"))))
+        else:
+            cells.append(("code", body.strip("\n")))
+    return cells
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -255,7 +267,7 @@ def test_notebooks_render_as_the_page_does(site, language, name):
     text = rendered.get_text()
     assert not re.search(r":[a-z]+:`", text), "a reST role was left raw"
     assert "**" not in text, "bold markers were left unrendered"
-    outside_math = re.sub(r"\\begin\{align\}.*?\\end\{align\}|\$[^$]+\$", "", source, flags=re.S)
+    outside_math = re.sub(r"\$\$.*?\$\$|\$[^$]+\$", "", source, flags=re.S)
     assert "\\ " not in outside_math, "a reST escaped space would show as a backslash"
 
 
@@ -263,18 +275,21 @@ def test_notebooks_render_as_the_page_does(site, language, name):
 def test_zh_downloads_carry_chinese_prose_and_the_same_code(site, name):
     zh, en = downloads(site, ZH, name), downloads(site, SOURCE, name)
     assert {".py", ".ipynb", ".zip"} <= zh.keys()
-    _, zh_blocks = split_code_and_text_blocks(str(zh[".py"]))
-    _, en_blocks = split_code_and_text_blocks(str(en[".py"]))
+    zh_cells, en_cells = percent_cells(zh[".py"]), percent_cells(en[".py"])
     # The same code; comments and docstrings are translated (test_figure_words checks them).
-    assert [code_skeleton(b.content) for b in zh_blocks if b.type == "code"] == [
-        code_skeleton(b.content) for b in en_blocks if b.type == "code"
+    assert [code_skeleton(text) for kind, text in zh_cells if kind == "code"] == [
+        code_skeleton(text) for kind, text in en_cells if kind == "code"
     ]
-    zh_text = [b.content for b in zh_blocks if b.type == "text"]
+    zh_text = [text for kind, text in zh_cells if kind == "markdown"]
     assert all(CJK.search(text) for text in zh_text), "a text cell was left in English"
-    assert not any(CJK.search(b.content) for b in en_blocks if b.type == "text")
+    assert not any(CJK.search(text) for kind, text in en_cells if kind == "markdown")
+    # The script's cells are the notebook's, its first (installing) cell aside.
+    notebook = json.loads(zh[".ipynb"].read_text(encoding="utf-8"))["cells"][1:]
+    assert [(c["cell_type"], "".join(c["source"])) for c in notebook] == zh_cells
 
-    assert [code_skeleton("".join(c)) for c in code_cells(zh[".ipynb"])] == [
-        code_skeleton("".join(c)) for c in code_cells(en[".ipynb"])
+    # The same code in the notebooks, the installing cell aside: its comment and message are translated.
+    assert [code_skeleton("".join(c)) for c in code_cells(zh[".ipynb"])[1:]] == [
+        code_skeleton("".join(c)) for c in code_cells(en[".ipynb"])[1:]
     ]
     assert CJK.search(markdown(zh[".ipynb"])) and not CJK.search(markdown(en[".ipynb"]))
     with zipfile.ZipFile(zh[".zip"]) as archive:
@@ -282,9 +297,8 @@ def test_zh_downloads_carry_chinese_prose_and_the_same_code(site, name):
 
 
 def test_zh_download_title_is_translated(site):
-    script = downloads(site, ZH, TUTORIAL)[".py"].read_text(encoding="utf-8")
-    assert script.splitlines()[1] == "``torch.autograd`` 入门"
-    assert script.splitlines()[2] == "=" * 23  # as wide as the title on screen
+    kind, text = percent_cells(downloads(site, ZH, TUTORIAL)[".py"])[0]
+    assert kind == "markdown" and text.splitlines()[0] == "# `torch.autograd` 入门"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -19,6 +19,11 @@ leading dot (``一个.po``). A page's search snippet and social-card texts
 (``<meta name="description">``, ``og:description``, ``og:title``; ``<title>``
 is a block) are linted like its prose.
 
+Markdown (the notebooks' Markdown cells, the scripts' text cells, each page's
+Markdown twin) is also rendered, by markdown-it-py as CommonMark with
+formulas between dollars, and its HTML linted as a page's is: what the
+notebook shows in Jupyter is checked as the page is.
+
 What is not prose is replaced before linting, so that its neighbours are
 still checked: a formula (KaTeX) and an inline literal read as one Latin
 word, since the reader sees Latin there. Code blocks, program output, the
@@ -42,7 +47,7 @@ autocorrect_py.load_config((ROOT / ".autocorrectrc").read_text(encoding="utf-8")
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # Blocks whose text is linted one by one; nested ones are linted on their own.
-BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, dt, dd, th, td, figcaption, caption, .rubric, title"
+BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, dt, dd, th, td, figcaption, caption, summary, .rubric, title"
 # Not the reader's Chinese prose: code, output, English originals, hidden tooltips, permalinks.
 LEFT_OUT = "pre, .blitz-original, .blitz-term-tip, .blitz-visually-hidden, .headerlink, script, style, noscript"
 # Seen as one Latin word: a formula, an inline literal.
@@ -98,8 +103,26 @@ def block_text(block):
 
 
 def page_findings(path, root):
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    where = path.relative_to(root)
+    return html_findings(path.read_text(encoding="utf-8"), path.relative_to(root))
+
+
+def rendered_markdown(source):
+    """Markdown as Jupyter shows it: CommonMark, tables, formulas between dollars as KaTeX would."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    renderer = MarkdownIt("commonmark").enable("table").use(
+        dollarmath_plugin, renderer=lambda content, options: f'<span class="katex">{content}</span>')
+    return renderer.render(source)
+
+
+def markdown_findings(source, where):
+    """The findings of a page in the HTML that Markdown renders to."""
+    return html_findings(rendered_markdown(source), where)
+
+
+def html_findings(markup, where):
+    soup = BeautifulSoup(markup, "html.parser")
     findings = []
     for tag in soup.select("em, i, cite, dfn"):
         if re.search(f"[{CJK}]", tag.get_text()) and not tag.find_parent(class_="blitz-original"):
@@ -122,9 +145,33 @@ def download_findings(path, root):
             source = "".join(cell["source"])
             kind = "md" if cell["cell_type"] == "markdown" else "py"
             findings += lint_download(source, kind, f"{where} ({cell['cell_type']} cell)")
-    else:
-        findings += lint_download(raw, "py", str(where))
+            if kind == "md":
+                findings += markdown_findings(source, f"{where} (markdown cell, rendered)")
+    elif path.suffix == ".md":
+        findings += lint_download(raw, "md", str(where)) + markdown_findings(raw, f"{where} (rendered)")
+    else:  # a script in the percent format: its Markdown cells are linted as the notebook's
+        for number, kind, source in percent_cells(raw):
+            cell_where = f"{where} (cell at line {number})"
+            findings += lint_download(source, kind, cell_where)
+            if kind == "md":
+                findings += markdown_findings(source, f"{cell_where}, rendered")
     return findings
+
+
+def percent_cells(script):
+    """(first line, "md" or "py", text) of each cell of a percent-format script; its Markdown without '# '."""
+    cells, lines = [], script.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("# %%")] or [0]
+    if starts[0]:
+        starts.insert(0, 0)
+    for start, end in zip(starts, [*starts[1:], len(lines)]):
+        markdown = lines[start].strip() == "# %% [markdown]"
+        body = lines[start + 1 : end] if lines[start].startswith("# %%") else lines[start:end]
+        if markdown:
+            cells.append((start + 2, "md", "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in body)))
+        else:
+            cells.append((start + 2, "py", "\n".join(body)))
+    return cells
 
 
 def lint_download(source, kind, where):
@@ -146,6 +193,9 @@ def findings(html):
     for download in sorted(html.glob("_downloads/*/*")):
         if download.suffix in (".py", ".ipynb"):
             found += download_findings(download, html)
+    for twin in sorted(html.rglob("*.md")):  # each page's Markdown twin (markdown_twins)
+        if "_static" not in twin.parts and "_sources" not in twin.parts:
+            found += download_findings(twin, html)
     return found
 
 

@@ -8,13 +8,15 @@ publishing workflow fills with ``tools/publish_notebooks.py``
 page, with or without it, has a "Run it on your computer" box: the pip line,
 a mirror for when the package index is slow, and the notebook download.
 
-``install_cell`` is the first cell of every notebook (sphinx-gallery's
-``first_notebook_cell``, which translated_downloads also uses): it installs
-what a hosted service lacks (mlxtend on Colab), at the versions the site was
-built with, and carries on offline.
+``install_cell`` is the first cell of every notebook (translated_downloads
+writes it, its comment and message in the page's language, from the theme
+catalog; sphinx-gallery's own notebooks take the English one as
+``first_notebook_cell``): it installs what a hosted service lacks (mlxtend on
+Colab), at the versions the site was built with, and carries on offline.
 """
 
 import re
+import textwrap
 from html import escape
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -54,13 +56,22 @@ def requirements():
     return [f"{dist}=={pins[dist]}" for dist in TUTORIAL_PACKAGES.values()]
 
 
-def install_cell():
-    """The notebooks' first cell: install only what is missing; a failed install is reported, not raised."""
+def install_cell(translate=str):
+    """The notebooks' first cell: install only what is missing; a failed install is reported, not raised.
+
+    ``translate`` gives its comment and message in the notebook's language (the theme
+    catalog's gettext; conf.py's English default is the identity).
+    """
     wanted = dict(zip(TUTORIAL_PACKAGES, requirements()))
+    comment = translate(
+        "Installs what this notebook needs and the service lacks (on Colab: mlxtend); "
+        "where everything is installed, it does nothing."
+    )
+    failed = translate("Could not install {packages}: install them, then run this notebook again.")
+    comment_lines = textwrap.wrap(str(comment), width=78, break_long_words=False, break_on_hyphens=False)
     return (
-        "# Installs what this notebook needs and the service lacks (on Colab: mlxtend);\n"
-        "# where everything is installed, it does nothing.\n"
-        "import importlib.util\n"
+        "".join(f"# {line}\n" for line in comment_lines)
+        + "import importlib.util\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
@@ -69,7 +80,7 @@ def install_cell():
         "if missing:\n"
         '    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing])\n'
         "    if install.returncode:\n"
-        '        print("Could not install", *missing, "- install them, then run this notebook again.")'
+        f'        print({str(failed)!r}.format(packages=" ".join(missing)))'
     )
 
 

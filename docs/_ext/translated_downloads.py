@@ -1,20 +1,22 @@
-"""Tutorial downloads (.py, .ipynb, .zip) in the reader's language, with notebooks that render.
+"""Tutorial downloads (.py, .ipynb, .zip) in the reader's language, in Markdown that renders.
 
-For each tutorial page, in every language, this writes a script whose
-docstring and text cells carry the page's language, a notebook made from it
-by sphinx-gallery, and a zip of both, into ``docs/tutorials/<language>/``,
-and points the page's download links at them. The messages are those Sphinx
-extracts from the page's doctree (``extract_messages``, as the gettext
-builder does), translated with the catalog Sphinx itself loads for the page;
-each is replaced in the script where its source text stands. Nothing parses
-reST a second way: a message whose text cannot be found whole in the script
-stops the build instead of leaving English behind.
+For each tutorial page, in every language, this writes a script whose text
+cells carry the page's language, a notebook with the same cells, and a zip of
+both, into ``docs/tutorials/<language>/``, and points the page's download
+links at them. The messages are those Sphinx extracts from the page's doctree
+(``extract_messages``, as the gettext builder does), translated with the
+catalog Sphinx itself loads for the page; each is replaced in the script where
+its source text stands (a dropdown's title too). Nothing parses reST a second
+way: a message whose text cannot be found whole in the script stops the build
+instead of leaving English behind.
 
-Markdown is not reST, so the notebooks need what sphinx-gallery's converter
-does not do: cross-references become titles (or links when the site's
-address is known), other roles become code, the escaped spaces that join
-markup to Chinese go (outside formulas), and bold text that CommonMark would
-not close (``**预备知识：**Python``) is written as HTML.
+The translated text cells are then written as CommonMark by ``commonmark``
+(docutils, then pandoc): the notebook's Markdown cells, and the script's text
+cells, which it writes in the percent format (``# %% [markdown]`` cells, the
+cells VS Code, Spyder, PyCharm and Jupytext open), since reST roles and
+directives mean nothing outside Sphinx. Cross-references become links to the
+part and to the reference (or their titles and code, without the site's
+address); the first cell installs what is missing, in the page's language.
 """
 
 import io
@@ -25,6 +27,7 @@ import zipfile
 from pathlib import Path
 
 from docutils import nodes
+from docutils.utils import SystemMessage
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.locale import init as init_locale
@@ -32,10 +35,13 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
+import commonmark
 from code_comments import translate_code
+from notebook_launchers import install_cell
 
 DOWNLOADS = (".py", ".ipynb", ".zip")
-LIST_MARKER = r"(?:(?:[-*+]|\d+\.)[ \t]+)?"
+# What may stand before a message on its line: a list marker, or the directive a title belongs to.
+LIST_MARKER = r"(?:(?:[-*+]|\d+\.)[ \t]+|\.\. dropdown::[ \t]+)?"
 UNDERLINE = re.compile(r"^([=\-~^\"'`#*+<>])\1+$")
 
 
@@ -94,7 +100,7 @@ def translate_text(text, messages, translate, where):
 
 
 def translate_script(source, messages, translate, where):
-    """The tutorial script with its docstring, text cells and code comments translated; code untouched."""
+    """The tutorial script (reST) with its docstring, text cells and code comments translated; code untouched."""
     lines = source.split("\n")
     out, code, i = [], [], 0
 
@@ -105,7 +111,7 @@ def translate_script(source, messages, translate, where):
 
     if lines[0].strip() in ('r"""', '"""'):
         end = lines.index('"""', 1)
-        docstring = no_escaped_spaces(translate_text("\n".join(lines[1:end]), messages, translate, where))
+        docstring = translate_text("\n".join(lines[1:end]), messages, translate, where)
         out += [lines[0], *docstring.split("\n"), '"""']
         i = end + 1
     while i < len(lines):
@@ -121,7 +127,7 @@ def translate_script(source, messages, translate, where):
             cell.append(lines[i][2:] if lines[i].startswith("# ") else lines[i][1:])
             i += 1
         body = translate_text("\n".join(cell), messages, translate, where)
-        body = no_escaped_spaces(translate_code_blocks(body, translate))
+        body = translate_code_blocks(body, translate)
         out += [f"# {text}" if text else "#" for text in body.split("\n")]
     code_done()
     return "\n".join(out)
@@ -150,51 +156,6 @@ def translate_code_blocks(text, translate):
     return "\n".join(lines)
 
 
-def no_escaped_spaces(text):
-    """reST's "no space here" (a backslash and a space) as a space, outside formulas.
-
-    The reader of a script sees the markup (``:doc:`plot_1_tensors```), which is
-    Latin text: beside Chinese it takes a space, as the house style asks.
-    """
-    return outside_math(text, lambda part: part.replace("\\ ", " "))
-
-
-MATH = re.compile(r":math:`[^`]*`|^\.\. math::.*(?:\n+^[ \t]+.*)*", re.M)
-
-
-def outside_math(text, change):
-    """Apply ``change`` to the parts of reST ``text`` that are not formulas."""
-    parts, last = [], 0
-    for match in MATH.finditer(text):
-        parts += [change(text[last : match.start()]), match.group()]
-        last = match.end()
-    return "".join(parts) + change(text[last:])
-
-
-def markdown_ready(text, title_of):
-    """reST that sphinx-gallery's Markdown converter renders as the page does."""
-
-    def prose(part):
-        part = re.sub(r":doc:`([^`<]*?)\s*<([^`>]+)>`", r"\1", part)  # explicit title
-        part = re.sub(r":doc:`([^`]+)`", lambda m: title_of(m.group(1)), part)
-        part = re.sub(r":[\w:.+-]+:`~?([^`]+)`", r"``\1``", part)  # :func:, :class:, ... as code
-        return part.replace("\\ ", "")  # reST's "no space here", which Markdown would show
-
-    return outside_math(text, prose)
-
-
-def safe_emphasis(markdown):
-    """Bold that CommonMark cannot close beside punctuation (**标题：**正文) as <strong>."""
-
-    def fix(match):
-        inner, after = match.group(1), match.string[match.end() : match.end() + 1]
-        closes = not unicodedata.category(inner[-1]).startswith("P") or not after or after.isspace() \
-            or unicodedata.category(after).startswith("P")
-        return match.group() if closes else f"<strong>{inner}</strong>"
-
-    return re.sub(r"\*\*([^*\n]+)\*\*", fix, markdown)
-
-
 def write_if_changed(path, data):
     """Keep the file (and its mtime) when nothing changed, so rebuilds stay no-ops."""
     if not path.exists() or path.read_bytes() != data:
@@ -211,20 +172,83 @@ def zip_bytes(files):
     return buffer.getvalue()
 
 
-def notebook_bytes(script_path, conf, gallery, title_of):
+class SiteLinks:
+    """Where the Markdown's cross-references lead: a part's title and page, a name's reference."""
+
+    def __init__(self, env, translator):
+        from sphinx.ext.intersphinx._shared import InventoryAdapter
+
+        self.env, self.config, self.translator = env, env.config, translator
+        self.inventory = InventoryAdapter(env).main_inventory
+
+    def document(self, target):
+        from sphinx_gallery.py_source_parser import split_code_and_text_blocks
+
+        config = self.config
+        target_doc = f"{gallery_dir(config)}/{target}"
+        target_script = Path(self.env.srcdir, target_doc + ".py")
+        if not target_script.exists():
+            raise ExtensionError(f"a notebook cannot name :doc:`{target}`, not a tutorial")
+        docstring = split_code_and_text_blocks(str(target_script))[1][0].content
+        english = next(line.strip() for line in docstring.split("\n") if line.strip())
+        title = self.translator(target_doc)(english).replace("``", "")
+        url = f"{config.blitz_site_url.rstrip('/')}/{config.language}/{target_doc}.html" if config.blitz_site_url else None
+        return title, url
+
+    def reference(self, target):
+        for objtype, names in self.inventory.items():
+            if objtype.startswith("py:") and target in names:
+                item = names[target]
+                return getattr(item, "uri", None) or item[2]
+        return None
+
+
+def script_blocks(source, conf):
+    """sphinx-gallery's blocks of a script given as text, cleaned as it cleans them for its notebooks."""
+    import tempfile
+
     from sphinx_gallery import py_source_parser
     from sphinx_gallery.gen_rst import _clean_script_blocks
-    from sphinx_gallery.notebook import jupyter_notebook
 
-    _, blocks = py_source_parser.split_code_and_text_blocks(str(script_path))
-    # The same clean-up sphinx-gallery applies before it writes its own notebook.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "script.py")
+        path.write_text(source, encoding="utf-8")
+        _, blocks = py_source_parser.split_code_and_text_blocks(str(path))
     blocks, _ = _clean_script_blocks(conf, py_source_parser, blocks, [None] * len(blocks))
-    blocks = [b._replace(content=markdown_ready(b.content, title_of)) if b.type == "text" else b for b in blocks]
-    notebook = jupyter_notebook(blocks, conf, str(gallery))
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "markdown":
-            cell["source"] = safe_emphasis("".join(cell["source"]))
+    return blocks
+
+
+def markdown_cells(blocks, links):
+    """(kind, text) cells: "markdown" with the text blocks as CommonMark, "code" as they are."""
+    texts = iter(commonmark.rest_to_markdown([b.content for b in blocks if b.type == "text"], links))
+    cells = []
+    for block in blocks:
+        if block.type == "text":
+            cells.append(("markdown", next(texts).strip("\n")))
+        elif block.content.strip():
+            cells.append(("code", block.content.strip("\n")))
+    return cells
+
+
+def notebook_bytes(cells, first_cell):
+    from sphinx_gallery.notebook import add_code_cell, add_markdown_cell, jupyter_notebook_skeleton
+
+    notebook = jupyter_notebook_skeleton()
+    add_code_cell(notebook, first_cell)
+    for kind, text in cells:
+        (add_markdown_cell if kind == "markdown" else add_code_cell)(notebook, text)
     return (json.dumps(notebook, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def percent_script(cells):
+    """The script in the percent format: Markdown cells as comments, code cells as they are."""
+    parts = []
+    for kind, text in cells:
+        if kind == "markdown":
+            parts.append("# %% [markdown]\n" + "\n".join(f"# {line}" if line else "#" for line in text.split("\n")))
+        else:
+            parts.append("# %%\n" + text)
+    return "\n\n".join(parts) + "\n"
 
 
 def write_downloads(app, doctree):
@@ -239,32 +263,24 @@ def write_downloads(app, doctree):
     script = Path(env.srcdir, docname + ".py")
     locale_dirs = [Path(env.srcdir, d) for d in config.locale_dirs]
 
-    def translator(docname):
-        catalog, _ = init_locale(locale_dirs, language, docname_to_domain(docname, config.gettext_compact), "blitz")
+    def translator(domain_docname):
+        domain = "sphinx" if domain_docname is None else docname_to_domain(domain_docname, config.gettext_compact)
+        catalog, _ = init_locale(locale_dirs, language, domain, "blitz")
         return catalog.gettext
 
-    def title_of(target):
-        target_doc = f"{gallery_dir(config)}/{target}"
-        target_script = Path(env.srcdir, target_doc + ".py")
-        if not target_script.exists():
-            raise ExtensionError(f"{script.name}: the notebook cannot name :doc:`{target}`, not a tutorial")
-        from sphinx_gallery.py_source_parser import split_code_and_text_blocks
-
-        docstring = split_code_and_text_blocks(str(target_script))[1][0].content
-        english = next(line.strip() for line in docstring.split("\n") if line.strip())
-        title = translator(target_doc)(english).replace("``", "`")
-        if config.blitz_site_url:
-            return f"[{title}]({config.blitz_site_url.rstrip('/')}/{language}/{target_doc}.html)"
-        return title
-
     translated = translate_script(script.read_text("utf-8"), messages, translator(docname), str(script.name))
+    try:
+        cells = markdown_cells(script_blocks(translated, config.sphinx_gallery_conf), SiteLinks(env, translator))
+    except (ValueError, ExtensionError, SystemMessage) as error:  # SystemMessage: docutils' reST error
+        raise ExtensionError(f"{script.name}: {error}") from error
+    text = percent_script(cells).encode()
+    notebook = notebook_bytes(cells, install_cell(translator(None)))
     folder = gallery / language
-    write_if_changed(folder / script.name, translated.encode())
-    notebook = notebook_bytes(folder / script.name, config.sphinx_gallery_conf, gallery, title_of)
+    write_if_changed(folder / script.name, text)
     write_if_changed(folder / f"{script.stem}.ipynb", notebook)
     write_if_changed(
         folder / f"{script.stem}.zip",
-        zip_bytes([(script.name, translated.encode()), (f"{script.stem}.ipynb", notebook)]),
+        zip_bytes([(script.name, text), (f"{script.stem}.ipynb", notebook)]),
     )
 
 
