@@ -19,22 +19,13 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from docutils import nodes
 from sphinx.errors import ConfigError
 
-import input_checks
+import source_files
+from source_files import LOCALES, ROOT, catalogs, glossary_path, language_folder, locale_dir, relative  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[2]
-LOCALES = ROOT / "locales"
 # The one wrapping style: sphinx-intl's writer (babel's) with wrapping off, so
 # each message is one line. Chinese has no spaces to wrap at, and a changed
 # message shows in a diff as one changed line.
 LINE_WIDTH = -1
-
-
-def locale_dir(language, locales=LOCALES):
-    return Path(locales) / language / "LC_MESSAGES"
-
-
-def glossary_path(language, locales=LOCALES):
-    return Path(locales) / language / "glossary.toml"
 
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -48,24 +39,6 @@ INLINE_MARKUP = re.compile(
 )
 
 
-def catalogs(language, locales=LOCALES):
-    """The .po files of one language, in a stable order."""
-    return sorted(locale_dir(language, locales).rglob("*.po"))
-
-
-def language_folder(path):
-    """locales/<language>/ of a catalog under its LC_MESSAGES/, or None."""
-    for parent in Path(path).resolve().parents:
-        if parent.name == "LC_MESSAGES":
-            return parent.parent
-    return None
-
-
-def relative(path):
-    path = Path(path).resolve()
-    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-
-
 # Every line of a .po file that is not blank or a comment is a keyword with a
 # string, or a continuation string. Babel forgives more (an unterminated
 # string, say) and would drop messages silently.
@@ -74,15 +47,13 @@ PO_ESCAPES = set('\\\\"ntrabfv?\'01234567x')
 PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*$")
 
 
-
-
 def syntax_errors(path):
     """Lines that are not PO, escapes that PO does not have, and msgids defined twice.
 
     Babel accepts all three silently: it drops the line, reads ``\\q`` as ``q``,
     and keeps one of two translations.
     """
-    errors = input_checks.text_problems(path)  # GBK or a BOM: save again, no msgstr is wrong
+    errors = source_files.text_problems(path)  # GBK or a BOM: save again, no msgstr is wrong
     if errors:
         return errors
     seen = {}
@@ -299,9 +270,9 @@ def markup_problems(path):
 
 def load_glossary(path):
     """A glossary: a list of {term, translation, forms, note} entries and the names that stay English."""
-    problems = input_checks.glossary_problems(path)
+    problems = source_files.glossary_problems(path)
     if problems:
-        raise input_checks.InputError("\n".join(problems))
+        raise source_files.InputError("\n".join(problems))
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     return data["term"], data["keep"]["terms"]
 
