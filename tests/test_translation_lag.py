@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 from build_site import theme_text
-from site_facts import REPOSITORY, TRANSLATIONS, catalog_checks, copy_with_runs, run_tool
+from site_facts import REPOSITORY, SOURCE, TRANSLATIONS, catalog_checks, copy_with_runs, language_tag, run_tool
 
 ZH = TRANSLATIONS[0]
 SCRIPT = "examples/plot_1_tensors.py"
@@ -92,9 +92,10 @@ def test_lag_shows_then_goes(lagging):
     log, page = build_zh(root)
     assert f"{where}: fuzzy" in log
     shown = paragraph(page, AFTER)
-    assert 'lang="en"' in shown.split(">", 1)[0]
+    assert f'lang="{language_tag(SOURCE)}"' in shown.split(">", 1)[0]
     link = re.search(r'<a class="blitz-lag" lang="([^"]+)" href="([^"]+)"[^>]*>([^<]+)</a>', shown)
     assert link, shown
+    assert link.group(1) == language_tag(ZH)  # the mark is in the page's language
     assert link.group(2) == f"{REPOSITORY}/blob/main/locales/{ZH}/LC_MESSAGES/{PAGE}.po#L{entry.lineno}"
     assert link.group(3) == html.escape(theme_text(ZH, "the English changed; translation pending"))
     assert link.group(3) != "the English changed; translation pending"  # in Chinese
@@ -118,4 +119,5 @@ def test_lag_shows_then_goes(lagging):
     log, page = build_zh(root)
     assert "Translation lag" not in log
     assert 'class="blitz-lag' not in page
-    assert entry.string in page
+    tips = re.compile(r'<span class="blitz-term-tip"[^>]*>[^<]*</span>')  # glossary tooltips: the English term
+    assert entry.string in re.sub(r"<[^>]+>", "", tips.sub("", page))

@@ -3,12 +3,13 @@ missing or out of date says so, and the page says how much of it is translated.
 
 Sphinx shows the English of a message whose translation is empty or fuzzy
 (fuzzy translations are not compiled), and its Locale transform (priority 20)
-marks that node ``translated = False``. After it, each such paragraph gets
-``lang`` of the source language and a discreet mark at its end, in the page's
+marks that node ``translated = False``. After it, each such paragraph (or
+caption) gets ``lang`` of the source language and a discreet mark at its end, in the page's
 language (sphinx.po): "not translated yet" or "the English changed". With
 ``blitz_repository_url`` set, the mark links to the message's line in its
 catalog on the repository (``.../blob/main/locales/<language>/LC_MESSAGES/<page>.po#L<line>``),
-like the page's fix link (page_source_links).
+like the page's fix link (page_source_links). A heading shown in English
+gets ``lang`` only: a mark in it would follow it into the page's contents.
 
 Under the title of a page less than 100 % translated, one line gives the
 share (counted as the status page counts it, translation_pages) and links to
@@ -51,6 +52,10 @@ def catalog_messages(po):
     return _catalogs[po][1]
 
 
+# The blocks that end with a mark when shown in English: prose, not headings.
+MARKED = (nodes.paragraph, nodes.caption, nodes.rubric)
+
+
 class MarkLag(SphinxTransform):
     """After Locale (20) and parallel_reading's originals (21): mark each paragraph left in English."""
 
@@ -67,10 +72,12 @@ class MarkLag(SphinxTransform):
         path = (po.relative_to(ROOT) if po.is_relative_to(ROOT) else po).as_posix()
         source = language_tag(next(iter(self.config.blitz_languages)))
         for node, msgid in extract_messages(self.document):
-            if node.get("translated", True) is not False or not isinstance(node, nodes.paragraph):
+            if node.get("translated", True) is not False or not isinstance(node, (*MARKED, nodes.title)):
                 continue
-            message = messages.get(msgid)
             node["classes"].append(f"language-{source}")  # docutils writes it as lang="..."
+            if not isinstance(node, MARKED):
+                continue  # a heading: in English, without a mark (it would follow the heading into the contents)
+            message = messages.get(msgid)
             node += lag_mark(state="fuzzy" if message is not None and message.fuzzy else "untranslated",
                              path=path, line=message.lineno if message is not None else 0)
 
