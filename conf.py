@@ -78,6 +78,7 @@ extensions = [
     "glossary_terms",  # glossary terms in translated prose show their English term
     "page_source_links",  # each page links to the file that improves it (blitz_repository_url)
     "built_with",  # each tutorial says which torch, torchvision and Python ran it, and when
+    "translation_lag",  # English shown on a translated page says so, and links to its catalog line
     "code_link_check",  # linkcheck sees the code blocks' links too
     "notebook_launchers",  # Colab, Binder and run-it-yourself beside each tutorial's downloads
     "markdown_twins",  # each page as Markdown beside its HTML, and llms.txt, for AI assistants

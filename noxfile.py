@@ -1,5 +1,9 @@
 """Tasks for the Blitz site: build it, test it, keep its translations current.
 
+Untranslated and fuzzy messages (the translation lagging behind the English)
+are reported by ``docs``, ``checks`` and ``tests``, not errors. For a release,
+``BLITZ_REQUIRE_TRANSLATED=1 nox -s checks docs tests`` makes any lag fail them.
+
 Every session but ``checks`` shares one environment, ``.nox/blitz``: it holds
 torch and torchvision (about 5.7 GB), and building it once per session would
 double both the disk and the time. It is refreshed when requirements.txt (or
@@ -168,10 +172,12 @@ def catalogs(session):
 
 @nox.session(default=False)
 def progress(session):
-    """Report translated / fuzzy / untranslated per catalog, then list what is left."""
+    """Report translated / fuzzy / untranslated per catalog, list what is left, then show each fuzzy
+    message's old and new English side by side (changed words marked) with its translation."""
     shared_env(session)
     session.run(PYTHON, "tools/catalogs.py", "progress")
     session.run(PYTHON, "tools/catalogs.py", "todo")
+    session.run(PYTHON, "tools/catalogs.py", "changes")
 
 
 @nox.session(default=False)

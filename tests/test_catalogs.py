@@ -20,7 +20,12 @@ def test_there_are_catalogs():
 
 @pytest.mark.parametrize("po", PO_FILES, ids=IDS)
 def test_every_message_translated(po):
+    """Lag (untranslated or fuzzy messages) is allowed and reported as a skip, naming each path:line;
+    for a release, BLITZ_REQUIRE_TRANSLATED=1 makes it fail, as it always did."""
     problems = catalog_checks.completeness_problems(po)
+    if problems and not catalog_checks.require_translated():
+        pytest.skip(f"translation lag, allowed ({catalog_checks.REQUIRE_TRANSLATED}=1 makes it fail): "
+                    + "; ".join(problems))
     assert not problems, "\n".join(problems)
 
 
@@ -156,17 +161,18 @@ def test_changed_english_keeps_old_translation_as_fuzzy(tmp_path, site):
     page.write_text(text.replace("This site teaches", "This site shows", 1), encoding="utf-8")
     po = catalog_checks.locale_dir(ZH, root / "locales") / "index.po"
     with open(po, "rb") as f:
-        old = next(m for m in read_po(f) if m.id.startswith("This site teaches")).string
+        old_entry = next(m for m in read_po(f) if m.id.startswith("This site teaches"))
+    old = old_entry.string
 
     update = run_tool(root, "update_catalogs.py")
     assert update.returncode == 0, update.stdout
-    with open(po, "rb") as f:
-        entry = next(m for m in read_po(f) if m.id.startswith("This site shows"))
+    entry = next(m for m in catalog_checks.load(po) if m.id.startswith("This site shows"))
     assert entry.fuzzy
     assert entry.string == old  # the old translation, kept
 
+    assert entry.previous_id == [old_entry.id]  # and the English it was translated from
     check = run_tool(root, "catalogs.py", "check")
-    assert check.returncode == 1
+    assert check.returncode == 0, check.stdout  # lag is reported, not an error
     assert f"index.po:{entry.lineno}: fuzzy (the English changed): 'This site shows" in check.stdout
 
 
@@ -195,3 +201,14 @@ def test_refreshing_catalogs_keeps_their_creation_date(tmp_path):
         assert date in po.read_bytes().splitlines(), po
     unchanged = catalog_checks.locale_dir(ZH, root / "locales") / "index.po"
     assert unchanged.read_bytes() == before[unchanged], "a catalog whose page did not change is not rewritten"
+
+
+def test_fuzzy_translation_is_not_compared_with_the_new_english(tmp_path):
+    """An English change of a literal leaves the old translation fuzzy: not shown, so not a markup
+    error (the English fix lands on its own); once the translator removes the flag, it is checked."""
+    po = tmp_path / "sample.po"
+    po.write_text('#, fuzzy\nmsgid "Call ``forward()`` now."\nmsgstr "现在调用 ``backward()``。"\n', encoding="utf-8")
+    assert [p for check in ("markup", "structure", "glossary") for p in catalog_checks.CHECKS[check](po)] == []
+    assert catalog_checks.validation_problems(po) == []  # the build reads it
+    po.write_text(po.read_text(encoding="utf-8").replace("#, fuzzy\n", ""), encoding="utf-8")
+    assert "markup missing" in catalog_checks.validation_problems(po)[0]

@@ -70,11 +70,26 @@ def build_site(out, languages=LANGUAGES, extra=(), builder="html"):
     if problems:
         print(explained(problems), file=sys.stderr)
         return 1
+    lag = translation_lag(languages)
+    if lag and catalog_checks.require_translated():
+        print("\n".join(lag[1:] + [f"{catalog_checks.REQUIRE_TRANSLATED} is set (a release): translate these, "
+                                   "or unset it to build with the lag shown"]), file=sys.stderr)
+        return 1
     build_lock.acquire()  # a second build of this checkout waits here, and says for whom
     try:
-        return build_languages(out, languages, extra, builder)
+        status = build_languages(out, languages, extra, builder)
     finally:
         build_lock.release()
+    if lag and not status:
+        print("\n".join(lag))
+    return status
+
+
+def translation_lag(languages):
+    """Untranslated and fuzzy messages of the languages built: reported, not an error (see catalog_checks)."""
+    return catalog_checks.lag_report(
+        [po for language in languages if language != LANGUAGES[0] for po in catalog_checks.catalogs(language)]
+    )
 
 
 def build_languages(out, languages, extra, builder="html"):

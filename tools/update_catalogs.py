@@ -4,9 +4,13 @@
    template of a deleted page survives). It runs only the tutorials whose
    last run is not current (a fresh clone runs them all once): the titles of
    their figures are messages too, the figures' alt texts.
-2. sphinx-intl merges the templates into locales/<language>: new messages arrive
-   untranslated, changed ones keep their old translation marked fuzzy, and
-   messages the English no longer has are dropped (git history keeps them).
+2. The templates are merged into locales/<language> as sphinx-intl merges them
+   (babel's ``Catalog.update``): new messages arrive untranslated, changed
+   ones keep their old translation marked fuzzy, and messages the English no
+   longer has are dropped (git history keeps them). Unlike sphinx-intl, each
+   fuzzy message keeps the English it was translated from, as
+   ``msgmerge --previous`` writes it (``#| msgid "..."``), so that a translator
+   sees what changed (``nox -s progress``); pure Python, no gettext needed.
 3. Catalogs whose page is gone are removed, and every catalog is rewritten
    in the one wrapping style.
 
@@ -17,10 +21,9 @@ templates' part. Its new template messages are added; nothing is removed.
 
 import re
 import shutil
-import subprocess
 import sys
 
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
 import build_site
 from build_site import ROOT, TRANSLATIONS, catalog_checks
@@ -60,7 +63,40 @@ def add_theme_messages(theme_template, po):
             if message.id and message.id not in catalog:
                 catalog.add(message.id)
     with open(po, "wb") as f:
-        write_po(f, catalog, width=catalog_checks.LINE_WIDTH)
+        catalog_checks.write(f, catalog)
+
+
+def merge(pot, po, language):
+    """Merge a page's template into its catalog, as sphinx-intl's update does (written only when its
+    messages changed), keeping each fuzzy message's previous English."""
+    with open(pot, "rb") as f:
+        template = read_po(f)
+    if not po.exists():
+        template.locale = language
+        po.parent.mkdir(parents=True, exist_ok=True)
+        with open(po, "wb") as f:
+            catalog_checks.write(f, template)
+        print(f"Create: {catalog_checks.relative(po)}")
+        return
+    catalog = catalog_checks.load(po)
+    before = {message.id: message for message in catalog_checks.messages(catalog)}
+    if set(before) == {message.id for message in template if message.id}:
+        return
+    catalog.update(template)
+    for message in catalog_checks.messages(catalog):
+        if not message.fuzzy:
+            continue
+        same = before.get(message.id)
+        if same is not None and same.previous_id:
+            message.previous_id = same.previous_id  # still fuzzy: the English it was translated from
+        elif message.previous_id and message.previous_id[0] in before:
+            matched = before[message.previous_id[0]]
+            if matched.fuzzy and matched.previous_id:
+                message.previous_id = matched.previous_id  # changed again before anyone translated it
+    with open(po, "wb") as f:
+        catalog_checks.write(f, catalog)
+    now = {message.id for message in catalog_checks.messages(catalog)}
+    print(f"Update: {catalog_checks.relative(po)} +{len(now - set(before))}, -{len(set(before) - now)}")
 
 
 def update_catalogs(extra=()):
@@ -73,18 +109,11 @@ def update_catalogs(extra=()):
         sys.exit("The gettext build failed; see the messages above.")
     templates = TEMPLATES / build_site.LANGUAGES[0]
     theme_template = TEMPLATES / THEME_CATALOG.replace(".po", ".pot")
-    (templates / theme_template.name).replace(theme_template)  # sphinx-intl would drop the rest
+    (templates / theme_template.name).replace(theme_template)  # a page's merge would drop the rest
     for language in TRANSLATIONS:
         dates = creation_dates(language)
-        subprocess.run(
-            [sys.executable, "-m", "sphinx_intl", "update",
-             "--pot-dir", str(templates),
-             "--locale-dir", str(catalog_checks.LOCALES),
-             "--language", language,
-             f"--line-width={catalog_checks.LINE_WIDTH}",
-             "--no-obsolete"],
-            check=True,
-        )
+        for pot in sorted(templates.rglob("*.pot")):
+            merge(pot, catalog_checks.locale_dir(language) / pot.relative_to(templates).with_suffix(".po"), language)
         for po in catalog_checks.catalogs(language):
             page = po.relative_to(catalog_checks.locale_dir(language)).with_suffix(".pot")
             if po.name == THEME_CATALOG:

@@ -7,12 +7,20 @@ a tutorial executes, by ``record_versions`` (a ``reset_modules`` hook), into
 Every language shows them under the page title, in its own words (sphinx.po);
 none of it enters a msgid. The date is the day of the build, or
 SOURCE_DATE_EPOCH's when it is set, so two builds on one day write the same pages.
+
+A translated page's line also says which English revision the translation
+follows: the git commit the site is built from (``git rev-parse HEAD``),
+linked to it on the repository when ``blitz_repository_url`` is set. Where
+a page lags behind it, the page says so (translation_lag). Outside a git
+checkout the revision is unknown and not shown. The status page says the same.
 """
 
 import datetime
+import functools
 import json
 import os
 import platform
+import subprocess
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
@@ -20,6 +28,7 @@ from pathlib import Path
 from sphinx.locale import get_translation
 
 from parallel_reading import TITLE_END
+from site_languages import joined
 
 _ = get_translation("sphinx")
 SUFFIX = ".built_with.json"
@@ -82,7 +91,47 @@ def built_with_line(app, pagename, as_html=True):
         "torchvision": code.format(wrap(f"torchvision {facts['torchvision']}")),
         "python": wrap(f"Python {facts['python']}"),
     }
-    return wrap(_("Executed on %(date)s with %(torch)s, %(torchvision)s and %(python)s.")) % values
+    line = wrap(_("Executed on %(date)s with %(torch)s, %(torchvision)s and %(python)s.")) % values
+    follows = revision_sentence(app, as_html)
+    return joined(line, follows) if follows else line
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@functools.cache
+def english_revision(root=ROOT):
+    """(full hash, short hash, commit date) of the checkout's HEAD, or None outside git."""
+    try:
+        found = subprocess.run(["git", "log", "-1", "--format=%H %h %cs"], cwd=root, capture_output=True,
+                               text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fields = found.stdout.split()
+    return tuple(fields) if found.returncode == 0 and len(fields) == 3 else None
+
+
+def note_revision(app, config):
+    """config-inited: on a translation, the revision as a setting, so that a new commit rewrites every page
+    (an 'html' setting: Sphinx rewrites the pages when one changes, and reads nothing again)."""
+    revision = english_revision() if config.language != next(iter(config.blitz_languages)) else None
+    config.blitz_english_revision = " ".join(revision or ())
+
+
+def revision_sentence(app, as_html=True):
+    """On a translated page: which English revision the translation follows; else None."""
+    if not app.config.blitz_english_revision:
+        return None
+    full, short, date = app.config.blitz_english_revision.split()
+    wrap = escape if as_html else str
+    name = wrap(short)
+    repository = app.config.blitz_repository_url.rstrip("/")
+    if as_html:
+        name = f'<code class="docutils literal notranslate">{name}</code>'
+        if repository:
+            name = f'<a href="{escape(repository)}/commit/{escape(full)}">{name}</a>'
+    return wrap(_("The translation follows the English of revision %(revision)s (%(date)s).")) % {
+        "revision": name, "date": wrap(date)}
 
 
 def add_built_with(app, pagename, templatename, context, doctree):
@@ -95,6 +144,8 @@ def add_built_with(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.add_config_value("blitz_english_revision", "", "html")  # set by note_revision, from git
+    app.connect("config-inited", note_revision)
     app.connect("doctree-read", note_facts)
     # Before parallel_reading (500) puts its toggle under the title (and the title's original), so the toggle comes first.
     app.connect("html-page-context", add_built_with, priority=400)

@@ -21,76 +21,17 @@ root and a function that returns its problems as ``path:line: ...`` strings.
 import ast
 import re
 import runpy
-import tomllib
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+import catalog_checks
+from source_files import (  # noqa: F401  (InputError, RESAVE, text_problems, load_toml: read here by the tools)
+    RESAVE, ROOT, InputError, glossary_problems, line_of, load_toml, read_text, relative, text_problems, where,
+)
+
 CONF = ROOT / "conf.py"
 SEARCH_QUERIES = ROOT / "tests" / "search_queries.toml"
 EXAMPLES = ROOT / "examples"
-
-
-class InputError(ValueError):
-    """A damaged input; its message is one ``path:line: ...`` line per problem."""
-
-
-def relative(path):
-    path = Path(path).resolve()
-    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-
-
-def where(path, line, column=None):
-    return f"{relative(path)}:{line}" + (f":{column}" if column else "")
-
-
-RESAVE = "save it again as UTF-8"
-
-
-def text_problems(path):
-    """A text input that is not UTF-8 without a byte-order mark: where, and how to save it again."""
-    data = Path(path).read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        return [f"{where(path, 1, 1)}: the file starts with a byte-order mark (BOM); "
-                f"{RESAVE} without BOM (your editor's encoding setting), then run the command again"]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return [f"{where(path, line, column)}: not UTF-8 (byte 0x{data[error.start]:02x}; "
-                f"the file was saved in another encoding, GBK perhaps); {RESAVE} (your editor's encoding "
-                "setting), then run the command again; the text is all there, change nothing else"]
-    return []
-
-
-def read_text(path):
-    """The text of a UTF-8 input; InputError naming path:line:column otherwise."""
-    problems = text_problems(path)
-    if problems:
-        raise InputError("\n".join(problems))
-    return Path(path).read_text(encoding="utf-8")
-
-
-TOML_POSITION = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
-
-
-def load_toml(path):
-    """A TOML input; a syntax error names path:line:column (tomllib puts them in its message)."""
-    text = read_text(path)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = TOML_POSITION.match(str(error))
-        message, line, column = found.groups() if found else (str(error), 1, None)
-        raise InputError(f"{where(path, line, column)}: not valid TOML: {message}; "
-                         "fix it there (compare it with the entries around it), then run the command again") from None
-
-
-def line_of(path, pattern, occurrence=0, default=1):
-    """The line number of the occurrence-th line matching ``pattern`` (for problems TOML does not place)."""
-    lines = [n for n, line in enumerate(read_text(path).splitlines(), 1) if re.match(pattern, line)]
-    return lines[occurrence] if occurrence < len(lines) else default
 
 
 # conf.py and its language list ------------------------------------------------
@@ -151,34 +92,6 @@ def language_problems(languages, path=CONF):
             if not isinstance(value, str):
                 problems.append(f"{at}: blitz_languages[{code!r}][{name!r}] is {type(value).__name__}, "
                                 "not text; " + LANGUAGE_FIX)
-    return problems
-
-
-# The glossary -------------------------------------------------------------------
-
-def glossary_problems(path):
-    """glossary.toml: TOML, then a [[term]] table per term with term and translation, and [keep] terms."""
-    try:
-        data = load_toml(path)
-    except InputError as error:
-        return str(error).splitlines()
-    fix = "see the comment at the top of the file, then run the command again"
-    problems = []
-    terms = data.get("term")
-    if not isinstance(terms, list):
-        return [f"{where(path, 1)}: no [[term]] entries; {fix}"]
-    for number, term in enumerate(terms):
-        for key in ("term", "translation"):
-            if not isinstance(term.get(key), str) or not term[key].strip():
-                at = where(path, line_of(path, r"\s*\[\[term\]\]", number))
-                problems.append(f"{at}: this [[term]] has no {key} = \"...\"; {fix}")
-        if not isinstance(term.get("forms", []), list):
-            at = where(path, line_of(path, r"\s*\[\[term\]\]", number))
-            problems.append(f"{at}: forms must be a list of strings; {fix}")
-    keep = data.get("keep", {}).get("terms")
-    if not isinstance(keep, list) or not all(isinstance(t, str) for t in keep):
-        at = where(path, line_of(path, r"\s*\[keep\]"))
-        problems.append(f"{at}: [keep] needs terms = [\"...\", ...], the names that stay English; {fix}")
     return problems
 
 
@@ -263,8 +176,6 @@ def problems(languages=None, catalogs=True):
 
     ``languages``: whose catalogs and glossaries to check (default: all of conf.py's).
     """
-    import catalog_checks
-
     try:
         conf = read_conf()
     except InputError as error:

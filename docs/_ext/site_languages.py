@@ -13,11 +13,17 @@ folder up from the language root.
 import importlib.util
 import logging
 import posixpath
+import unicodedata
 
 
 def language_tag(code):
     """BCP 47 tag of a gettext code, for lang and hreflang: zh_CN -> zh-CN."""
     return code.replace("_", "-")
+
+
+def joined(first, second):
+    """Two sentences side by side: a space after English ones, none after full-width punctuation (。)."""
+    return first + ("" if first and unicodedata.east_asian_width(first[-1]) in "WF" else " ") + second
 
 
 def apply_language_settings(app, config):

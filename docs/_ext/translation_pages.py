@@ -17,6 +17,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import extract_messages
 
 import catalog_checks
+from built_with import revision_sentence
 from site_languages import language_tag
 
 _ = get_translation("sphinx")
@@ -80,13 +81,19 @@ def page_counts(messages, po):
     return done, fuzzy, len(messages) - done - fuzzy
 
 
+def percent(counts):
+    """The translated share of (translated, fuzzy, untranslated), in whole percent, rounded down:
+    409 of 411 is 99 %, never a 100 % beside untranslated messages."""
+    done, fuzzy, todo = counts
+    total = done + fuzzy + todo
+    return done * 100 // total if total else 100
+
+
 def status_row(link, counts, note=""):
     done, fuzzy, todo = counts
     total = done + fuzzy + todo
     share = done / total if total else 1
-    # Rounded down: 409 of 411 is 99 %, never a 100 % beside untranslated messages.
-    percent = done * 100 // total if total else 100
-    progress = f'<progress max="1" value="{share:.3f}"></progress> {percent}%'
+    progress = f'<progress max="1" value="{share:.3f}"></progress> {percent(counts)}%'
     return [(link + note, "")] + [(str(n), ' class="number"') for n in counts] + [(progress, "")]
 
 
@@ -113,9 +120,11 @@ def status_table(app, docname, language):
 
 
 def fill_status(app, doctree, docname):
-    """doctree-resolved: one table per translation, under its language's name."""
+    """doctree-resolved: which English revision the translations follow, then one table per
+    translation, under its language's name."""
     for node in doctree.findall(status_placeholder):
-        html = ""
+        follows = revision_sentence(app, as_html=True)
+        html = f'<p class="blitz-revision">{follows}</p>' if follows else ""
         for language in translations(app.config):
             name = app.config.blitz_languages[language]["name"]
             html += f'<h2 lang="{language_tag(language)}">{escape(name)}</h2>' + status_table(app, docname, language)
