@@ -15,6 +15,7 @@ import threading
 import time
 import unicodedata
 import zipfile
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
