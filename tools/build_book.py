@@ -28,12 +28,15 @@ that Latin text, code and formulas keep the site's fonts. Left to fontconfig,
 Chromium took whichever CJK font the machine had, and with Debian's Noto Sans
 CJK set every Chinese glyph as one of some 190 nameless Type 3 fonts: Skia,
 Chromium's PDF backend, embeds TrueType outlines as a named font but draws
-CFF outlines (Noto CJK's, as shipped) as Type 3 glyphs. So ``cjk_font``
-subsets the font to the characters the book uses (about 2,000 of its 65,535
-glyphs, in a second or two) and converts their cubic CFF outlines to
+CFF outlines (Noto CJK's, as shipped) as Type 3 glyphs. So ``cjk_fonts``
+subsets the font to the CJK characters the book uses (about 700, some 1,300
+of its 65,535 glyphs with their alternate forms) and converts their cubic CFF outlines to
 quadratic TrueType ones with fontTools' cu2qu (as fontTools' ``otf2ttf``
 snippet does; fontTools comes with matplotlib): the PDF embeds it, by name,
-as ``NotoSansCJKsc-Regular``. Not chosen: ``mplfonts``' TrueType SimHei
+as ``NotoSansCJKsc-Regular``. Skia also draws as Type 3 the glyphs Chromium
+emboldens for bold text, and ``mplfonts`` has no bold Noto Sans CJK: so the
+book brings a bold too, the same glyphs thickened (``embolden``), embedded as
+``NotoSansCJKsc-Regular-Emboldened``. Not chosen: ``mplfonts``' TrueType SimHei
 needs no conversion, but it is a commercial font (Beijing ZhongYi, "All
 rights reserved") and looks unlike the figures; Debian's WenQuanYi Micro Hei
 (TrueType) is not on PyPI, so a fresh clone would depend on the machine.
@@ -194,17 +197,17 @@ def embolden(font, stroke=CJK_EMBOLDEN):
         bold.endPtsOfContours, bold.flags = [], bytearray()
         for dx, dy in copies:
             start = len(bold.coordinates)
-            bold.coordinates.extend((x + dx, y + dy) for x, y in coordinates)
+            moved = GlyphCoordinates(coordinates)
+            moved.translate((dx, dy))
+            bold.coordinates.extend(moved)
             bold.endPtsOfContours.extend(start + end for end in ends)
             bold.flags.extend(flags)
         bold.flags[0] |= flagOverlapSimple
         bold.numberOfContours = len(bold.endPtsOfContours)
         bold.program = glyph.program
+        bold.recalcBounds(glyf)
         glyf[name] = bold
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name in glyf.keys():
-        hmtx[name] = (hmtx[name][0], getattr(glyf[name], "xMin", 0))
+        font["hmtx"][name] = (font["hmtx"][name][0], bold.xMin)
     names = font["name"]
     family = names.getDebugName(1)
     for record in names.names:
@@ -239,10 +242,10 @@ def cff_to_truetype(font):
     del font["CFF "]
     if "VORG" in font:  # CFF's vertical origins; TrueType takes them from vmtx
         del font["VORG"]
-    font.recalcBBoxes = True  # the subsetter loads fonts without; each new glyph needs its bounds
-    glyf.compile(font)
+    font.recalcBBoxes = True  # the subsetter loads fonts without: the font's box, from its new glyphs
     hmtx = font["hmtx"]
     for name, glyph in glyf.glyphs.items():
+        glyph.recalcBounds(glyf)
         hmtx[name] = (hmtx[name][0], getattr(glyph, "xMin", 0))
     maxp = font["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000  # the version TrueType outlines need
