@@ -157,7 +157,7 @@ def cjk_fonts(text, folder):
     if not characters:
         return {}
     options = subset.Options()
-    options.layout_features = ["*"]  # full-width punctuation's spacing, vertical forms
+    options.layout_features = ["*"]  # every OpenType feature, as Chromium may ask for any
     options.name_IDs = ["*"]  # names and the licence stay with the font
     options.notdef_outline = True
     font = subset.load_font(str(CJK_SOURCE), options)
@@ -178,7 +178,7 @@ def embolden(font, stroke=CJK_EMBOLDEN):
 
     ``mplfonts`` has no bold Noto Sans CJK. Left to itself, Chromium emboldens the regular font's
     glyphs when it draws bold text, and Skia prints those as Type 3 glyphs: so the book carries
-    its own bold, thickened as Chromium thickens (Skia strokes the outline about 1/28 em wide),
+    its own bold, thickened about as Chromium thickens (Skia strokes the outline 1/24 to 1/32 em wide),
     with the regular font's advances, so that lines break where they broke. The copies overlap,
     which TrueType's nonzero fill allows (each glyph is flagged as overlapping).
     """
