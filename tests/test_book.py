@@ -8,6 +8,7 @@ lists the books on the landing pages (``nox -s book``).
 
 import functools
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ ZH = TRANSLATIONS[0]
 GITHUB_URL_LIMIT = 8192  # GitHub answers longer issue URLs with an error
 PAGE_RANGE = (15, 150)  # pages per book: the blitz is four tutorials, not a manual
 RIGHT_MARGIN_PT = 18 / 25.4 * 72  # tools/build_book.py's 18 mm
-CJK_FONT = "WenQuanYi"  # the CJK font the project installs (.ci/run, the Pages workflow)
+CJK_FONTS = {"NotoSansCJKsc-Regular", "NotoSansCJKsc-Regular-Emboldened"}  # tools/build_book.py's, from mplfonts
 
 
 @pytest.fixture(scope="session")
@@ -128,16 +129,17 @@ def test_outline_lists_every_tutorial_and_section(published, language):
 
 
 def pdf_fonts(reader):
-    """(name, embedded) for every font of every page, in forms too."""
+    """(name, type, embedded) for every font of every page, in forms too; a Type 3 font has no name."""
     def walk(resources):
         for font in resources.get("/Font", {}).values():
             font = font.get_object()
             if font["/Subtype"] == "/Type3":
-                yield font.get("/Name", "Type3"), True  # its glyphs are drawn in the file itself
+                yield str(font.get("/Name", "")), "/Type3", True  # its glyphs are drawn in the file itself
                 continue
             described = font["/DescendantFonts"][0].get_object() if font["/Subtype"] == "/Type0" else font
             descriptor = described["/FontDescriptor"].get_object()
-            yield str(font["/BaseFont"]), any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            yield str(font["/BaseFont"]), str(described["/Subtype"]), embedded
         for xobject in resources.get("/XObject", {}).values():
             xobject = xobject.get_object()
             if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
@@ -147,12 +149,57 @@ def pdf_fonts(reader):
         yield from walk(page.get("/Resources", {}).get_object() if "/Resources" in page else {})
 
 
+def font_names(pdf):
+    """The names of the fonts of a PDF, without the subset tag (``ABCDEF+``) that differs from print to print."""
+    return {re.sub(r"^/[A-Z]{6}\+", "", name) for name, _, _ in pdf_fonts(pypdf.PdfReader(pdf))}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_font_is_embedded(published, language):
     fonts = set(pdf_fonts(pypdf.PdfReader(book(published, language))))
-    assert fonts and [name for name, embedded in fonts if not embedded] == []
+    assert fonts and [name for name, _, embedded in fonts if not embedded] == []
+    # Type 3 glyphs (what Skia makes of CFF outlines and of glyphs it emboldens) print and search badly.
+    assert [kind for _, kind, _ in fonts if kind == "/Type3"] == []
     if language != SOURCE:
-        assert any(CJK_FONT in name for name, _ in fonts), fonts
+        assert CJK_FONTS <= font_names(book(published, language)), fonts
+
+
+def no_system_cjk_fonts(folder):
+    """A fontconfig configuration: the machine's own, less every font for Chinese, Japanese or Korean."""
+    system = os.environ.get("FONTCONFIG_FILE", "/etc/fonts/fonts.conf")
+    rejected = "".join(f"<pattern><patelt name=\"lang\"><string>{lang}</string></patelt></pattern>"
+                       for lang in ("zh-cn", "zh-tw", "zh-hk", "ja", "ko"))
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>'
+        f'<include ignore_missing="yes">{system}</include>'
+        f"<selectfont><rejectfont>{rejected}</rejectfont></selectfont></fontconfig>",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def test_chinese_book_prints_the_same_with_the_systems_cjk_fonts_hidden(site, published, tmp_path):
+    """The Chinese book, printed again by a Chromium that sees no CJK font of the machine, is the same book."""
+    conf = no_system_cjk_fonts(tmp_path)
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        def chinese_fonts(env):
+            return subprocess.run([fc_list, ":lang=zh", "file"], capture_output=True, text=True, env=env).stdout
+        assert chinese_fonts({**os.environ, "FONTCONFIG_FILE": str(conf)}) == ""
+        print(f"\nCJK fonts hidden: {len(chinese_fonts(os.environ).splitlines())}")
+    out = tmp_path / "out"
+    shutil.copytree(published / ZH, out / "html" / ZH)
+    hidden = out / "html" / ZH / book(published, ZH).name
+    hidden.unlink()
+    env = {"BLITZ_REPOSITORY_URL": REPOSITORY, "BLITZ_SITE_URL": SITE_URL, "FONTCONFIG_FILE": str(conf)}
+    run = run_tool(site.root, "build_book.py", "--out", out, "--lang", ZH, env=env)
+    assert run.returncode == 0, run.stdout
+    print(run.stdout)
+    assert font_names(hidden) == font_names(book(published, ZH))
+    assert [kind for _, kind, _ in pdf_fonts(pypdf.PdfReader(hidden)) if kind == "/Type3"] == []
+    assert_no_missing_glyphs(hidden)
+    assert pdftotext(hidden) == pdftotext(book(published, ZH))
 
 
 def formula_and_output(published, language, part):
@@ -202,8 +249,8 @@ def glyph_ids(page):
                 yield from ((str(font["/BaseFont"]), int.from_bytes(data[i:i + 2])) for i in range(0, len(data), 2))
 
 
-def test_chinese_book_has_no_missing_glyphs(published):
-    reader = pypdf.PdfReader(book(published, ZH))
+def assert_no_missing_glyphs(pdf):
+    reader = pypdf.PdfReader(pdf)
     text = "".join(page.extract_text() for page in reader.pages)
     assert sum(map(is_cjk, text)) > 2000, "the Chinese book holds too few Chinese characters"
     assert "\u25a1" not in text and "\ufffd" not in text  # a box, or a character the text layer lost
@@ -211,6 +258,10 @@ def test_chinese_book_has_no_missing_glyphs(published):
     assert len(glyphs) > 10000
     # Glyph 0 is .notdef, the box a font draws for a character it lacks.
     assert sorted({font for font, glyph in glyphs if glyph == 0}) == []
+
+
+def test_chinese_book_has_no_missing_glyphs(published):
+    assert_no_missing_glyphs(book(published, ZH))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

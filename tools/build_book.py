@@ -19,6 +19,30 @@ Sphinx run per language; the book shows exactly what the site shows
 already the browser tests' dependency, where LaTeX would add a TeX
 distribution with CJK fonts to every machine.
 
+The Chinese book prints the same on every machine, whatever CJK fonts it has
+or lacks: its Chinese is set in Noto Sans CJK SC, from the PyPI package
+``mplfonts`` that requirements.txt installs (the font the figures are drawn
+in), loaded by an ``@font-face`` of the joined HTML, first in every font list
+of ``docs/book.css`` and limited (``unicode-range``) to the CJK blocks, so
+that Latin text, code and formulas keep the site's fonts. Left to fontconfig,
+Chromium took whichever CJK font the machine had, and with Debian's Noto Sans
+CJK set every Chinese glyph as one of some 190 nameless Type 3 fonts: Skia,
+Chromium's PDF backend, embeds TrueType outlines as a named font but draws
+CFF outlines (Noto CJK's, as shipped) as Type 3 glyphs. So ``cjk_fonts``
+subsets the font to the CJK characters the book uses (about 700, some 1,300
+of its 65,535 glyphs with their alternate forms) and converts their cubic CFF outlines to
+quadratic TrueType ones with fontTools' cu2qu (as fontTools' ``otf2ttf``
+snippet does; fontTools comes with matplotlib): the PDF embeds it, by name,
+as ``NotoSansCJKsc-Regular``. Skia also draws as Type 3 the glyphs Chromium
+emboldens for bold text, and ``mplfonts`` has no bold Noto Sans CJK: so the
+book brings a bold too, the same glyphs thickened (``embolden``), embedded as
+``NotoSansCJKsc-Regular-Emboldened``. Not chosen: ``mplfonts``' TrueType SimHei
+needs no conversion, but it is a commercial font (Beijing ZhongYi, "All
+rights reserved") and looks unlike the figures; Debian's WenQuanYi Micro Hei
+(TrueType) is not on PyPI, so a fresh clone would depend on the machine.
+Noto Sans CJK is under the SIL Open Font License, which allows subsetting
+and embedding.
+
 Usage: python tools/build_book.py [--out DIR] [--lang CODE ...]
 """
 
@@ -32,6 +56,7 @@ import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+import mplfonts
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
@@ -41,6 +66,16 @@ from build_site import CONF, LANGUAGES  # noqa: E402
 from landing_downloads import book_name  # noqa: E402
 
 STYLE = ROOT / "docs" / "book.css"
+CJK_SOURCE = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+CJK_FAMILY = "Blitz CJK"  # the name docs/book.css puts first in its font lists
+CJK_EMBOLDEN = 1 / 28  # the book's bold CJK glyphs are this many em thicker than the regular ones
+# The CJK blocks (radicals to CJK punctuation, kana, enclosed and compatibility characters, the
+# ideographs, vertical and full-width forms, the supplementary ideographs): what the book's CJK
+# font draws; everything else keeps the site's fonts.
+CJK_RANGES = [
+    (0x2E80, 0x2FDF), (0x2FF0, 0x31FF), (0x3200, 0x9FFF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F),
+    (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF),
+]
 GLOSSARY = "contributing/glossary"
 PRINT_DPI = 150  # figures print at this many pixels per inch, or more where the page is narrower
 CSS_DPI = 96  # Chromium prints one CSS pixel as 1/96 inch
@@ -103,7 +138,135 @@ def book_html(site, language):
         chapter.extend(list(article.children))
         book.body.append(chapter)
     book.head.append(book.new_tag("link", rel="stylesheet", href=STYLE.as_uri()))
-    return str(book)
+    return book
+
+
+def is_cjk(char):
+    return any(first <= ord(char) <= last for first, last in CJK_RANGES)
+
+
+def cjk_fonts(text, folder):
+    """Write into ``folder`` the CJK fonts for ``text``: {CSS weight: TrueType file}, none if it has no CJK.
+
+    The regular weight is Noto Sans CJK SC's glyphs for the text's CJK characters, as TrueType; the
+    bold one, the same glyphs emboldened (``embolden``).
+    """
+    from fontTools import subset
+
+    characters = "".join(sorted({char for char in text if is_cjk(char)}))
+    if not characters:
+        return {}
+    options = subset.Options()
+    options.layout_features = ["*"]  # every OpenType feature, as Chromium may ask for any
+    options.name_IDs = ["*"]  # names and the licence stay with the font
+    options.notdef_outline = True
+    font = subset.load_font(str(CJK_SOURCE), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    cff_to_truetype(font)
+    regular = folder / f"{CJK_SOURCE.stem}.ttf"
+    font.save(regular)
+    embolden(font)
+    bold = folder / f"{CJK_SOURCE.stem}-Emboldened.ttf"
+    font.save(bold)
+    return {400: regular, 700: bold}
+
+
+def embolden(font, stroke=CJK_EMBOLDEN):
+    """Make a TrueType ``font`` bold: every glyph drawn five times, itself and moved by ``stroke`` em each way.
+
+    ``mplfonts`` has no bold Noto Sans CJK. Left to itself, Chromium emboldens the regular font's
+    glyphs when it draws bold text, and Skia prints those as Type 3 glyphs: so the book carries
+    its own bold, thickened about as Chromium thickens (Skia strokes the outline 1/24 to 1/32 em wide),
+    with the regular font's advances, so that lines break where they broke. The copies overlap,
+    which TrueType's nonzero fill allows (each glyph is flagged as overlapping).
+    """
+    from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphCoordinates, flagOverlapSimple
+
+    shift = round(stroke * font["head"].unitsPerEm / 2)
+    glyf = font["glyf"]
+    for name in glyf.keys():
+        glyph = glyf[name]
+        if glyph.numberOfContours <= 0:  # empty (a space) or made of components
+            continue
+        coordinates, ends, flags = glyph.getCoordinates(glyf)
+        copies = [(0, 0), (shift, 0), (-shift, 0), (0, shift), (0, -shift)]
+        bold = Glyph()
+        bold.coordinates = GlyphCoordinates()
+        bold.endPtsOfContours, bold.flags = [], bytearray()
+        for dx, dy in copies:
+            start = len(bold.coordinates)
+            moved = GlyphCoordinates(coordinates)
+            moved.translate((dx, dy))
+            bold.coordinates.extend(moved)
+            bold.endPtsOfContours.extend(start + end for end in ends)
+            bold.flags.extend(flags)
+        bold.flags[0] |= flagOverlapSimple
+        bold.numberOfContours = len(bold.endPtsOfContours)
+        bold.program = glyph.program
+        bold.recalcBounds(glyf)
+        glyf[name] = bold
+        font["hmtx"][name] = (font["hmtx"][name][0], bold.xMin)
+    names = font["name"]
+    family = names.getDebugName(1)
+    for record in names.names:
+        if record.nameID in (2, 17):
+            record.string = "Bold"
+        elif record.nameID in (3, 4):
+            record.string = f"{family} Bold (emboldened)"
+        elif record.nameID == 6:
+            record.string = f"{CJK_SOURCE.stem}-Emboldened"
+    font["OS/2"].usWeightClass = 700
+    font["OS/2"].fsSelection = (font["OS/2"].fsSelection | 1 << 5) & ~(1 << 6)  # bold, not regular
+    font["head"].macStyle |= 1
+
+
+def cff_to_truetype(font):
+    """Replace the CFF outlines of an OpenType ``font`` by TrueType ones (fontTools' snippets/otf2ttf.py)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyf = font["glyf"] = newTable("glyf")
+    font["loca"] = newTable("loca")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        # Within one unit of 1,000 per em; TrueType's contours run the other way round from CFF's.
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    del font["CFF "]
+    if "VORG" in font:  # CFF's vertical origins; TrueType takes them from vmtx
+        del font["VORG"]
+    font.recalcBBoxes = True  # the subsetter loads fonts without: the font's box, from its new glyphs
+    hmtx = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        glyph.recalcBounds(glyf)
+        hmtx[name] = (hmtx[name][0], getattr(glyph, "xMin", 0))
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000  # the version TrueType outlines need
+    maxp.maxZones = 1
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 0)
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names: a PDF reader maps glyphs to text with the cmap
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def font_faces(fonts):
+    """The ``@font-face`` rules of the book's CJK fonts ({weight: file}), for the CJK blocks only."""
+    ranges = ", ".join(f"U+{first:X}-{last:X}" for first, last in CJK_RANGES)
+    return "\n".join(
+        f'@font-face {{ font-family: "{CJK_FAMILY}"; font-weight: {weight}; '
+        f'src: url("{path.as_uri()}") format("truetype"); unicode-range: {ranges}; }}'
+        for weight, path in fonts.items()
+    )
 
 
 def rewrite_for_book(article, path, site, page, prefixes):
@@ -159,7 +322,13 @@ def print_books(out, languages):
             folder = out / "book" / language
             folder.mkdir(parents=True, exist_ok=True)
             html = folder / "book.html"
-            html.write_text(book_html(site, language), encoding="utf-8")
+            book = book_html(site, language)
+            fonts = cjk_fonts(book.get_text(), folder)
+            if fonts:
+                style = book.new_tag("style")
+                style.string = font_faces(fonts)
+                book.head.insert(0, style)
+            html.write_text(str(book), encoding="utf-8")
             page = browser.new_page()
             page.goto(html.as_uri(), wait_until="load")
             page.evaluate("document.fonts.ready")
