@@ -3,7 +3,7 @@
 Only when ``BLITZ_BUILD_TIMES`` names a file: then every event handler and
 every transform is timed, grouped by the extension (module) that registered
 it, and the phases (start-up with the tutorials' execution, reading,
-writing) are timed from Sphinx's events; one JSON line per language is
+writing, the build-finished handlers) are timed from Sphinx's events; one JSON line per language is
 appended to the file. Sphinx has no such report (``-T`` only adds
 tracebacks; ``--verbose`` prints no durations), hence this extension.
 """
@@ -52,11 +52,12 @@ class BuildTimes:
                 transform.apply = timed(transform.apply, lambda: BuildTimes.running.transforms, owner(transform))
                 transform.apply.blitz_timed = True
         for event in ("env-before-read-docs", "env-updated", "write-started", "build-finished"):
-            app.connect(event, functools.partial(self.mark, event), priority=0)
+            app.connect(event, functools.partial(self.mark, event), priority=0)  # before the event's handlers
+        app.connect("build-finished", functools.partial(self.mark, "finished"), priority=1000)  # after them
 
     def mark(self, event, app, *args):
         self.marks[event] = time.perf_counter()
-        if event == "build-finished" and not args[-1]:
+        if event == "finished" and not args[-1]:
             self.write()
 
     def write(self):
@@ -68,6 +69,7 @@ class BuildTimes:
                 "reading": m["env-updated"] - m["env-before-read-docs"],
                 "between": m["write-started"] - m["env-updated"],
                 "writing": m["build-finished"] - m["write-started"],
+                "finishing (build-finished)": m["finished"] - m["build-finished"],
             },
             "handlers": dict(self.handlers),
             "transforms": dict(self.transforms),
