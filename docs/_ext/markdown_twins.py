@@ -13,6 +13,7 @@ Every page names its twin in its head (``<link rel="alternate"
 type="text/markdown">``); a tutorial also lists it among its downloads.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
@@ -69,13 +70,19 @@ def write_twins(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    stale = []
     for docname in sorted(app.env.found_docs):
         html_path = outdir / app.builder.get_target_uri(docname)
         twin = html_path.with_suffix(".md")
         if html_path.suffix != ".html" or not html_path.exists():
             continue
         if not twin.exists() or twin.stat().st_mtime < html_path.stat().st_mtime:
-            write_if_changed(twin, page_markdown(html_path).encode())
+            stale.append(html_path)
+    # Two pages at a time: while one waits for pandoc (a subprocess), the other is parsed.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for html_path, markdown in zip(stale, pool.map(page_markdown, stale)):
+            twin = html_path.with_suffix(".md")
+            write_if_changed(twin, markdown.encode())
             twin.touch()  # newer than its page, so that a rebuild with nothing written converts nothing
     write_if_changed(outdir / "llms.txt", llms_txt(app).encode())
 
