@@ -2,14 +2,18 @@
 
 The source language's build executes the tutorials; the translations read the
 same source folder, find sphinx-gallery's cache current and reuse it, so
-every tutorial executes once per site build. All builds run in this one
-process, which saves a start-up (Sphinx, matplotlib) per language.
+every tutorial executes once per site build. As soon as the tutorials have
+run, the translations are built in a second process, on the other core,
+while the source language's build goes on; they run one after another in
+that process, which saves a start-up (Sphinx, matplotlib) per language.
 
 Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [--builder NAME] [SPHINX-BUILD ARGS]
 """
 
 import argparse
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +27,7 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 import build_lock  # noqa: E402  (docs/_ext is not a package)
 import catalog_checks  # noqa: E402
 import input_checks  # noqa: E402
+import tutorial_runs  # noqa: E402
 from site_languages import language_tag  # noqa: E402
 
 try:
@@ -104,14 +109,76 @@ def build_languages(out, languages, extra, builder="html"):
             shutil.rmtree(out / folder, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     unfinished.touch()
-    for language in languages:
-        status = sphinx_build(language, out, builder, extra=extra)
-        if status:
-            return status
+    if builder == "html" and languages[0] == LANGUAGES[0] and len(languages) > 1 and (os.cpu_count() or 1) > 1:
+        status = build_beside(out, languages, extra, builder)
+    else:
+        status = build_in_turn(out, languages, extra, builder)
+    if status:
+        return status
     if builder == "html":
         write_root_pages(out / "html", languages)
     unfinished.unlink()
     return 0
+
+
+def build_in_turn(out, languages, extra, builder="html"):
+    """Build each language in this process, one after another; stop at the first that fails."""
+    for language in languages:
+        status = sphinx_build(language, out, builder, extra=extra)
+        if status:
+            return status
+    return 0
+
+
+class Translations:
+    """The translations' build, started in a second process once the source language's tutorials ran.
+
+    The translations need nothing of the source language's build but the
+    executed tutorials (sphinx-gallery's cache and the figures it pickled), so
+    the two builds then share the machine's cores. The second process shares
+    the build lock (build_lock.hand_over) and its output is shown after the
+    source language's, so that the two do not interleave.
+    """
+
+    def __init__(self, out, languages, extra, builder):
+        self.command = [sys.executable, str(Path(__file__).resolve()), "--out", str(out), "--builder", builder,
+                        "--beside-source-build", *(f"--lang={language}" for language in languages), *extra]
+        self.process = None
+
+    def start(self, app):
+        if self.process is None and app.config.language == LANGUAGES[0]:
+            lock = build_lock.hand_over()
+            self.process = subprocess.Popen(
+                self.command, env={**os.environ, **lock}, pass_fds=[int(fd) for fd in lock.values()],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+            )
+
+    def wait(self):
+        """The process's exit status, after showing what it printed; None if it never started."""
+        if self.process is None:
+            return None
+        output, _ = self.process.communicate()
+        sys.stdout.write(output)
+        sys.stdout.flush()
+        return self.process.returncode
+
+
+def build_beside(out, languages, extra, builder):
+    """The source language here; the translations in a second process, from the moment its tutorials ran."""
+    translations = Translations(out, languages[1:], extra, builder)
+    tutorial_runs.after_runs.append(translations.start)
+    try:
+        status = sphinx_build(languages[0], out, builder, extra=extra)
+    except BaseException:
+        if translations.process is not None:
+            translations.process.terminate()
+        raise
+    finally:
+        tutorial_runs.after_runs.remove(translations.start)
+    translations_status = translations.wait()
+    if translations_status is None:  # the source build stopped before its tutorials ran
+        return status
+    return status or translations_status
 
 
 def theme_text(language, message):
@@ -182,8 +249,12 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=ROOT / "_build")
     parser.add_argument("--lang", action="append", choices=LANGUAGES)
     parser.add_argument("--builder", default="html", help="Sphinx's builder: html, or linkcheck (online)")
+    # Internal: the translations' process of build_beside (no checks, no lock of its own, no root pages).
+    parser.add_argument("--beside-source-build", action="store_true", help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args(argv)
     out = args.out.resolve()
+    if args.beside_source_build:
+        sys.exit(build_in_turn(out, args.lang, extra, args.builder))
     if build_site(out, args.lang or LANGUAGES, extra, args.builder):
         sys.exit("The build failed; see the messages above.")
     print(f"Site built: {out / 'html' / 'index.html'}")

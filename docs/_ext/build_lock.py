@@ -14,6 +14,10 @@ gettext build of ``nox -s catalogs`` take it too. The lock is an advisory
 ends, however it ends; the file holds the holder's pid for the message.
 Written here because filelock, the library for this, does not say who holds a
 lock. Where ``fcntl`` is missing (Windows) there is no lock.
+
+``build_site.py`` builds the translations in a second process while the
+source language's build goes on; it hands that process its open lock file
+(``BLITZ_BUILD_LOCK_FD``), whose lock the two then hold together.
 """
 
 import os
@@ -29,20 +33,40 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "_build" / "build.lock"
 
 _held = None  # the open lock file while this process holds the lock
+_shared = False  # held through a handle inherited from the build that started this process
+HANDED_OVER = "BLITZ_BUILD_LOCK_FD"
+
+
+def hand_over():
+    """The environment for a child process that builds beside this one, sharing its lock."""
+    if _held is None:
+        return {}
+    return {HANDED_OVER: str(_held.fileno())}
 
 
 def holder(lock):
     """What the lock file says of its holder: ``pid N, since HH:MM:SS``."""
-    try:
-        return lock.read_text(encoding="utf-8").strip() or "a process that has not written its pid yet"
-    except OSError:
-        return "another process"
+    for _ in range(20):  # a holder that has just taken the lock writes its pid a moment later
+        try:
+            said = lock.read_text(encoding="utf-8").strip()
+        except OSError:
+            return "another process"
+        if said:
+            return said
+        time.sleep(0.05)
+    return "a process that has not written its pid"
 
 
 def acquire(lock=LOCK, say=print):
     """Hold the lock for the rest of this process (or until release()); wait while another holds it."""
-    global _held
+    global _held, _shared
     if _held is not None or fcntl is None:
+        return
+    inherited = os.environ.pop(HANDED_OVER, None)
+    if inherited is not None:  # the build that started this process holds the lock, and shares it
+        _held = os.fdopen(int(inherited), "a+", encoding="utf-8")
+        fcntl.flock(_held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the same open file: granted at once
+        _shared = True
         return
     lock.parent.mkdir(parents=True, exist_ok=True)
     handle = open(lock, "a+", encoding="utf-8")
@@ -63,7 +87,8 @@ def acquire(lock=LOCK, say=print):
 def release():
     global _held
     if _held is not None:
-        _held.truncate(0)
+        if not _shared:  # the pid is its starter's
+            _held.truncate(0)
         _held.close()  # closing drops the flock
         _held = None
 

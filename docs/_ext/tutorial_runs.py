@@ -16,7 +16,10 @@ of this, hence:
   stopped with an exception at the line it was running, which sphinx-gallery
   reports with the tutorial's traceback;
 * with ``BLITZ_EXECUTION_LOG`` set, each run appends ``<language> <script>``
-  to that file, so tests and the benchmark can count executions.
+  to that file, so tests and the benchmark can count executions;
+* once the tutorials have run, the functions in ``after_runs`` are called
+  (``tools/build_site.py`` starts the translations' build there, on the
+  other core, while this build goes on).
 """
 
 import os
@@ -27,6 +30,7 @@ from pathlib import Path
 from sphinx.errors import ConfigError
 
 _state = {"language": None, "limit": 0}
+after_runs = []  # functions of the app, called once sphinx-gallery has run every tutorial
 
 
 class TutorialTimeout(Exception):
@@ -99,8 +103,15 @@ def forget_unfinished_runs(app):
             checksum.unlink()
 
 
+def tutorials_done(app):
+    """builder-inited, after sphinx-gallery: every tutorial has run or was current."""
+    for function in after_runs:
+        function(app)
+
+
 def setup(app):
     app.add_config_value("blitz_tutorial_time_limit", 300, "env")
     app.connect("config-inited", run_in_scratch)
     app.connect("builder-inited", forget_unfinished_runs, priority=5)  # before sphinx-gallery
+    app.connect("builder-inited", tutorials_done, priority=900)  # after sphinx-gallery (500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
