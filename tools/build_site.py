@@ -2,10 +2,13 @@
 
 The source language's build executes the tutorials; the translations read the
 same source folder, find sphinx-gallery's cache current and reuse it, so
-every tutorial executes once per site build. As soon as the tutorials have
-run, the translations are built in a second process, on the other core,
-while the source language's build goes on; they run one after another in
-that process, which saves a start-up (Sphinx, matplotlib) per language.
+every tutorial executes once per site build. When a translation is built
+afresh, the translations are built in a second process, on the other core,
+from the moment the tutorials have run, while the source language's build
+goes on. A rebuild (a few pages at most) runs them after the source language
+in this process, which saves the second process's start-up. Either way the
+translations run one after another in one process, which saves a start-up
+(Sphinx, matplotlib) per language.
 
 Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [--builder NAME] [SPHINX-BUILD ARGS]
 """
@@ -15,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import jinja2
@@ -109,7 +113,9 @@ def build_languages(out, languages, extra, builder="html"):
             shutil.rmtree(out / folder, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     unfinished.touch()
-    if builder == "html" and languages[0] == LANGUAGES[0] and len(languages) > 1 and (os.cpu_count() or 1) > 1:
+    if builder == "html" and languages[0] == LANGUAGES[0] and (os.cpu_count() or 1) > 1 and any(
+        not (out / "doctrees" / builder / language / "environment.pickle").exists() for language in languages[1:]
+    ):  # a translation built afresh: in a second process. A rebuild is too short to gain from one.
         status = build_beside(out, languages, extra, builder)
     else:
         status = build_in_turn(out, languages, extra, builder)
@@ -131,54 +137,83 @@ def build_in_turn(out, languages, extra, builder="html"):
 
 
 class Translations:
-    """The translations' build, started in a second process once the source language's tutorials ran.
+    """The translations' build, in a second process that goes ahead once the source language's tutorials ran.
 
     The translations need nothing of the source language's build but the
     executed tutorials (sphinx-gallery's cache and the figures it pickled), so
-    the two builds then share the machine's cores. The second process shares
-    the build lock (build_lock.hand_over) and its output is shown after the
-    source language's, so that the two do not interleave.
+    the two builds then share the machine's cores. The process starts at once
+    and imports Sphinx and the extensions while the tutorials run, then waits
+    for a byte on a pipe (``go``); if the source build stops before its
+    tutorials ran, the pipe closes empty and the process ends without
+    building. It shares the build lock (build_lock.hand_over), and what it
+    printed is shown after the source language's, so that the two do not
+    interleave.
     """
 
     def __init__(self, out, languages, extra, builder):
-        self.command = [sys.executable, str(Path(__file__).resolve()), "--out", str(out), "--builder", builder,
-                        "--beside-source-build", *(f"--lang={language}" for language in languages), *extra]
-        self.process = None
+        ready, self.signal = os.pipe()
+        lock = build_lock.hand_over()
+        self.output = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stop the build
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--out", str(out), "--builder", builder,
+             f"--beside-source-build={ready}", *(f"--lang={language}" for language in languages), *extra],
+            env={**os.environ, **lock}, pass_fds=[ready, *(int(fd) for fd in lock.values())],
+            stdout=self.output, stderr=subprocess.STDOUT,
+        )
+        os.close(ready)
+        self.started = False
 
-    def start(self, app):
-        if self.process is None and app.config.language == LANGUAGES[0]:
-            lock = build_lock.hand_over()
-            self.process = subprocess.Popen(
-                self.command, env={**os.environ, **lock}, pass_fds=[int(fd) for fd in lock.values()],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-            )
+    def go(self, app):
+        if not self.started and app.config.language == LANGUAGES[0]:
+            os.write(self.signal, b"1")
+            self.started = True
 
     def wait(self):
-        """The process's exit status, after showing what it printed; None if it never started."""
-        if self.process is None:
+        """The process's exit status, after showing what it printed; None if it never built."""
+        os.close(self.signal)
+        status = self.process.wait()
+        if not self.started:
             return None
-        output, _ = self.process.communicate()
-        sys.stdout.write(output)
+        self.output.seek(0)
         sys.stdout.flush()
-        return self.process.returncode
+        sys.stdout.buffer.write(self.output.read())
+        sys.stdout.flush()
+        return status
 
 
 def build_beside(out, languages, extra, builder):
     """The source language here; the translations in a second process, from the moment its tutorials ran."""
     translations = Translations(out, languages[1:], extra, builder)
-    tutorial_runs.after_runs.append(translations.start)
+    tutorial_runs.after_runs.append(translations.go)
     try:
         status = sphinx_build(languages[0], out, builder, extra=extra)
     except BaseException:
-        if translations.process is not None:
-            translations.process.terminate()
+        translations.process.terminate()
         raise
     finally:
-        tutorial_runs.after_runs.remove(translations.start)
+        tutorial_runs.after_runs.remove(translations.go)
     translations_status = translations.wait()
     if translations_status is None:  # the source build stopped before its tutorials ran
         return status
     return status or translations_status
+
+
+def wait_for_tutorials(ready):
+    """The translations' process: import what the build needs, then wait for the source build's word.
+
+    Returns whether to build (False when the source build stopped first)."""
+    import importlib
+
+    import sphinx.application  # noqa: F401
+    import sphinx.builders.html  # noqa: F401
+
+    ours = {path.stem for path in (ROOT / "docs" / "_ext").glob("*.py")}
+    for name in CONF["extensions"]:
+        if name not in ours:  # ours are light, and build_timing must not start its clock while waiting
+            importlib.import_module(name)
+    importlib.import_module(CONF.get("html_theme", "alabaster"))
+    with os.fdopen(ready, "rb") as pipe:
+        return pipe.read(1) == b"1"
 
 
 def theme_text(language, message):
@@ -250,11 +285,12 @@ def main(argv=None):
     parser.add_argument("--lang", action="append", choices=LANGUAGES)
     parser.add_argument("--builder", default="html", help="Sphinx's builder: html, or linkcheck (online)")
     # Internal: the translations' process of build_beside (no checks, no lock of its own, no root pages).
-    parser.add_argument("--beside-source-build", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--beside-source-build", type=int, metavar="FD", help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args(argv)
     out = args.out.resolve()
-    if args.beside_source_build:
-        sys.exit(build_in_turn(out, args.lang, extra, args.builder))
+    if args.beside_source_build is not None:
+        sys.exit(build_in_turn(out, args.lang, extra, args.builder) if wait_for_tutorials(args.beside_source_build)
+                 else 0)
     if build_site(out, args.lang or LANGUAGES, extra, args.builder):
         sys.exit("The build failed; see the messages above.")
     print(f"Site built: {out / 'html' / 'index.html'}")
