@@ -80,8 +80,8 @@ print(f"device: {tensor.device}")
 # --------------------
 #
 # Indexing works as in NumPy, except that a slice cannot step backwards
-# (use :func:`torch.flip`). Rows come first, then columns; ``...`` stands
-# for all the dimensions not named.
+# (use :func:`torch.flip`, which, unlike NumPy's, copies). Rows come first,
+# then columns; ``...`` stands for all the dimensions not named.
 
 tensor = torch.arange(1.0, 17.0).reshape(4, 4)
 print(f"first row: {tensor[0]}")
@@ -158,20 +158,20 @@ print(f"image.permute(1, 2, 0): {tuple(image.permute(1, 2, 0).shape)}")
 
 
 
-def same_memory(t1, t2):
+def same_storage(t1, t2):
     # compare storages: data_ptr() is the first element's address, later for a slice like flat[1:]
     return t1.untyped_storage().data_ptr() == t2.untyped_storage().data_ptr()
 
 
 grid = flat.view(2, 3)
-print(f"grid shares flat's memory: {same_memory(grid, flat)}")
+print(f"grid shares flat's memory: {same_storage(grid, flat)}")
 print(f"grid.T is contiguous: {grid.T.is_contiguous()}")
 try:
     grid.T.view(6)
 except RuntimeError as error:
     print(error)
-print(f"grid.reshape(6) shares memory: {same_memory(grid.reshape(6), flat)}")
-print(f"grid.T.reshape(6) shares memory: {same_memory(grid.T.reshape(6), flat)}")
+print(f"grid.reshape(6) shares memory: {same_storage(grid.reshape(6), flat)}")
+print(f"grid.T.reshape(6) shares memory: {same_storage(grid.T.reshape(6), flat)}")
 print(f"grid.T.reshape(6): {grid.T.reshape(6)}")
 
 # %%
@@ -359,7 +359,7 @@ print(f"moved to: {torch.ones(2).to(device).device}")
 #          r = torch.tensor([10.0, 20.0, 30.0])
 #          total = m + r
 #          print(total.shape)
-#          print(torch.equal(total[1] - m[1], r))
+#          print(torch.allclose(total[1] - m[1], r))
 #
 #       Broadcasting repeats ``r`` along the missing first dimension: every
 #       row of ``m`` gets the same ``r``.

@@ -46,9 +46,9 @@ and freeze part of a model to fine-tune the rest.
 # ``fallback_to_random=True``: then it says so and continues with random
 # weights. This page passes it, since a training step works the same way on
 # any weights; in your own fine-tuning, leave it out, because random weights
-# there mean training from scratch. A download whose checksum is wrong is
-# always an error. The output below says which weights this build of the page
-# got.
+# there mean training from scratch. An error answer from the server (such as
+# 404) and a download whose checksum is wrong are always errors. The output
+# below says which weights this build of the page got.
 
 import hashlib
 import math
@@ -81,13 +81,15 @@ def download(url, path, timeout):
     path.with_suffix(".partial").replace(path)  # never leave half a file in the cache
 
 
-def load_resnet18(timeout=15, fallback_to_random=False, **options):
-    """resnet18 with its pretrained weights; ``options`` go to ``resnet18``."""
+def load_resnet18(device, timeout=15, fallback_to_random=False, **options):
+    """resnet18 with its pretrained weights, on ``device``; ``options`` go to ``resnet18``."""
     weights = ResNet18_Weights.DEFAULT
     cached = Path(torch.hub.get_dir(), "checkpoints", Path(weights.url).name)
     try:
         if not cached.exists():
             download(weights.url, cached, timeout)
+    except urllib.error.HTTPError:
+        raise  # the server answered with an error (404, 503, ...): it was reached
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         if not fallback_to_random:
             raise RuntimeError(f"Pretrained weights unreachable ({type(error).__name__}): {weights.url}; "
@@ -99,20 +101,20 @@ def load_resnet18(timeout=15, fallback_to_random=False, **options):
     return model.to(device)
 
 
-model = load_resnet18(fallback_to_random=True)
+model = load_resnet18(device, fallback_to_random=True)
 
 # %%
 # .. dropdown:: Going further: why the helper downloads the file itself
 #
 #    torchvision downloads weights with
-#    :func:`torch.hub.download_url_to_file`, which takes no timeout: on a
-#    network that silently drops packets it waits forever, unless
-#    :func:`socket.setdefaulttimeout` is called, which changes every
-#    connection of the program. The helper gives ``timeout`` to
-#    :func:`urllib.request.urlopen` instead; it bounds each wait for the
-#    server (connecting, each read), not the whole download. Like torch.hub
-#    with ``check_hash=True``, it checks that the file's SHA-256 starts with
-#    the hexadecimal digits at the end of its name.
+#    :func:`torch.hub.download_url_to_file`, which takes no timeout: when the
+#    server or the network goes silent during a download, a read can block
+#    indefinitely, unless :func:`socket.setdefaulttimeout` is called, which
+#    changes every connection of the program. The helper gives ``timeout`` to
+#    :func:`urllib.request.urlopen` instead; it bounds each attempt to connect
+#    and each wait for data, not the name lookup (DNS) or the whole download.
+#    Like torch.hub with ``check_hash=True``, it checks that the file's
+#    SHA-256 starts with the hexadecimal digits at the end of its name.
 #
 #    .. code-block:: python
 #
@@ -313,7 +315,7 @@ print(J_a)
 print(J_b)
 
 # %%
-# Multiplying the transposed Jacobians by :math:`\vec{v}` gives exactly what
+# Multiplying the transposed Jacobians by :math:`\vec{v}` gives what
 # ``backward`` stored:
 
 print(f"J_a^T v equals a.grad: {torch.allclose(J_a.T @ external_grad, a.grad)}")
@@ -457,9 +459,10 @@ plt.show()
 # %%
 # The figure was drawn after ``Q.backward()``: the ``grad_fn`` nodes are
 # still there. What ``.backward()`` frees (unless you pass
-# ``retain_graph=True``) are the intermediate values the nodes saved for the
-# backward pass, such as the ``a`` that :math:`\partial (a^3) / \partial a =
-# 3a^2` needs. So a second backward pass through ``Q`` fails:
+# ``retain_graph=True``) are the tensors the nodes saved for the backward
+# pass, such as the ``a`` that :math:`\partial (a^3) / \partial a = 3a^2`
+# needs: the node lets go of it, and ``a`` itself lives on. So a second
+# backward pass through ``Q`` fails:
 
 print(f"Q.grad_fn after backward: {Q.grad_fn.name()}")
 try:
@@ -477,8 +480,9 @@ except RuntimeError as error:
 # ----------------------
 #
 # Autograd tracks operations on every tensor whose ``requires_grad`` flag is
-# ``True``. The output of an operation requires gradients if at least one of
-# its inputs does:
+# ``True``. While grad mode is on, the output of a differentiable operation
+# requires gradients if at least one of its inputs does; ``argmax``, whose
+# output is an index, is not differentiable:
 
 x = torch.rand(5, 5)
 y = torch.rand(5, 5)
@@ -486,6 +490,7 @@ z = torch.rand((5, 5), requires_grad=True)
 
 print(f"x + y requires grad: {(x + y).requires_grad}")
 print(f"x + z requires grad: {(x + z).requires_grad}")
+print(f"z.argmax() requires grad: {z.argmax().requires_grad}")
 
 # %%
 # Inside a :class:`torch.no_grad` block, autograd records nothing, even for
@@ -541,12 +546,12 @@ print(f"shares memory with z: {d.untyped_storage().data_ptr() == z.untyped_stora
 # ----------------------------------
 #
 # Parameters that do not require gradients are called *frozen*. Freezing
-# part of a model saves computation, and it is the usual way to fine-tune a
+# part of a model saves computation, and it is one common way to fine-tune a
 # pretrained network: keep most of it fixed and train only a new classifier.
 #
 # We load ``resnet18`` again and freeze all of its parameters.
 
-model = load_resnet18(fallback_to_random=True)
+model = load_resnet18(device, fallback_to_random=True)
 for param in model.parameters():
     param.requires_grad = False
 
@@ -615,7 +620,7 @@ print(f"batch normalisation momentum: {model.bn1.momentum}")
 
 from torchvision.ops import FrozenBatchNorm2d
 
-model = load_resnet18(fallback_to_random=True, norm_layer=FrozenBatchNorm2d)
+model = load_resnet18(device, fallback_to_random=True, norm_layer=FrozenBatchNorm2d)
 for param in model.parameters():
     param.requires_grad = False
 model.fc = torch.nn.Linear(model.fc.in_features, 10).to(device)
@@ -659,7 +664,7 @@ print(f"changed in training mode: {changed}")
 #          expected = 2 * x.detach() * torch.sin(x.detach()) + x.detach() ** 2 * torch.cos(x.detach())
 #          print(f"autograd: {x.grad:.6f}, formula: {expected:.6f}")
 #
-# 2. Compute :math:`Q` from fresh copies of ``a`` and ``b``, then call
+# 2. Compute :math:`Q` from a fresh copy of ``a``, then call
 #    ``backward`` on it twice with ``retain_graph=True`` the first time. What
 #    is in ``.grad`` afterwards, and why?
 #

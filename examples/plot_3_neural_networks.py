@@ -250,12 +250,15 @@ print(f"same as the formula: {torch.allclose(loss, ((out - target) ** 2).mean())
 # %%
 # Autograd recorded every operation that involves a parameter, from the first
 # layer to the loss; the input does not require gradients, so nothing leads
-# back to it (the ``None`` printed last below). Following
-# ``loss.grad_fn`` and its ``next_functions`` walks that graph backwards.
+# back to it. Following ``loss.grad_fn`` and its ``next_functions`` walks
+# that graph backwards.
 # Before the loss comes the last linear layer, an ``Addmm``: a matrix
 # multiply plus the bias. Its inputs are the bias (a leaf, whose gradient is
 # accumulated), the output of the ReLU before it, and the transposed weight
-# (``TBackward0``, whose own input leads to the weight's accumulator).
+# (``TBackward0``, whose own input leads to the weight's accumulator). The
+# last line calls ``net.conv1`` on the batch again and lists the inputs of
+# its node: ``None`` for the batch, then the accumulators of the weight and
+# the bias.
 
 linear = loss.grad_fn.next_functions[0][0]
 print(loss.grad_fn.name())

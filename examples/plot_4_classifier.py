@@ -306,8 +306,8 @@ for training in (True, False):
 # know: zero the gradients, forward, loss, backward, optimizer step. The
 # batches go to the same device as the network. After each epoch we
 # measure the loss and accuracy on the validation set. ``train`` and
-# ``predict`` receive the model, the loss and the device as arguments, so
-# that CIFAR-10 at the end reuses them with its own.
+# ``predict`` receive the model and the device (``train`` also the loss) as
+# arguments, so that CIFAR-10 at the end reuses them with its own.
 
 
 def train(model, loader, loss_fn, optimizer, device, epochs, scheduler=None,
@@ -341,13 +341,15 @@ def train(model, loader, loss_fn, optimizer, device, epochs, scheduler=None,
 
 
 def predict(model, loader, device):
-    """The logits of every example in ``loader``, and their labels, on the CPU."""
+    """The logits of every example in ``loader``, and their labels, on the CPU; ``model`` keeps its mode."""
+    was_training = model.training
     model.eval()
     all_scores, all_labels = [], []
     with torch.no_grad():
         for inputs, labels in loader:
             all_scores.append(model(inputs.to(device)).cpu())
             all_labels.append(labels)
+    model.train(was_training)
     return torch.cat(all_scores), torch.cat(all_labels)
 
 
@@ -534,16 +536,17 @@ print(f"correct answers on the diagonal: {confusion.trace().item()} of {confusio
 # the true one. Some are hard to read for a person too.
 
 wrong = (predicted != truth).nonzero().flatten().tolist()
-rows = math.ceil(len(wrong) / 10)
-fig, axes = plt.subplots(rows, 10, figsize=(8, 0.95 * rows + 0.5), layout="constrained",
-                         squeeze=False)
-for ax in axes.flat:
-    ax.set_axis_off()
-for ax, index in zip(axes.flat, wrong):
-    ax.imshow(test_images[index], cmap="gray_r")
-    ax.set_title(f"{classes[predicted[index]]} ({classes[truth[index]]})", color="tab:red")
-fig.suptitle("Misclassified test images: predicted (true)")
-plt.show()
+if wrong:  # plt.subplots refuses 0 rows
+    grid_rows = math.ceil(len(wrong) / 10)
+    fig, axes = plt.subplots(grid_rows, 10, figsize=(8, 0.95 * grid_rows + 0.5),
+                             layout="constrained", squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, index in zip(axes.flat, wrong):
+        ax.imshow(test_images[index], cmap="gray_r")
+        ax.set_title(f"{classes[predicted[index]]} ({classes[truth[index]]})", color="tab:red")
+    fig.suptitle("Misclassified test images: predicted (true)")
+    plt.show()
 print(f"{len(wrong)} of {len(truth)} test images are misclassified")
 
 # %%
@@ -747,7 +750,8 @@ print(f"colour LeNet's first layer: {colour_lenet().conv1}")
 # -----
 #
 # * A ``Dataset`` gives examples one at a time, transformed by a
-#   ``torchvision.transforms.v2`` pipeline; a ``DataLoader`` batches and
+#   ``torchvision.transforms.v2`` pipeline (once up front, as ``Digits``
+#   does, or per item, as ``CIFAR10`` does); a ``DataLoader`` batches and
 #   shuffles them.
 # * The network outputs logits; ``CrossEntropyLoss`` wants them raw.
 # * A training step is zero the gradients, forward, loss, backward, step.

@@ -118,7 +118,7 @@ def test_numpy_bridge_shares_memory(tensors):
     assert t.data_ptr() == n.ctypes.data
     n[0] = 42  # a change through one is seen through the other
     assert t[0].item() == 42
-    assert not tensors["same_memory"](tensors["copied"], t)  # torch.tensor(n) copies
+    assert not tensors["same_storage"](tensors["copied"], t)  # torch.tensor(n) copies
     assert "torch.tensor(n), a copy: tensor([1., 1., 1., 1., 1.], dtype=torch.float64)" in (
         tensors["printed"]
     )
@@ -134,8 +134,9 @@ def test_in_place_change_breaks_backward(tensors):
 def test_reshaping_views_and_copies(tensors):
     flat, grid, image = tensors["flat"], tensors["grid"], tensors["image"]
     assert grid.data_ptr() == flat.data_ptr() and not grid.T.is_contiguous()
-    same_memory = tensors["same_memory"]
-    assert same_memory(flat[1:], flat) and flat[1:].data_ptr() != flat.data_ptr()
+    same_storage = tensors["same_storage"]
+    assert same_storage(flat[1:], flat) and flat[1:].data_ptr() != flat.data_ptr()
+    assert same_storage(flat[:3], flat[3:])  # storage, not overlap: hence its name
     printed = tensors["printed"]
     assert "image.unsqueeze(0): (1, 3, 32, 32)" in printed
     assert "image.unsqueeze(0).squeeze(0): (3, 32, 32)" in printed
@@ -281,13 +282,34 @@ def test_weights_helper_falls_back_only_when_the_network_is_unreachable(
     # By default no weights is an error: in fine-tuning code random weights mean training from scratch.
     with pytest.raises(RuntimeError, match=r"unreachable \(URLError\): https://.*resnet18-f37072fd\.pth.*"
                                            r"fallback_to_random=True"):
-        tutorial["load_resnet18"](timeout=3)
+        tutorial["load_resnet18"]("cpu", timeout=3)
     with contextlib.redirect_stdout(io.StringIO()) as printed:
-        model = tutorial["load_resnet18"](timeout=3, fallback_to_random=True)
+        model = tutorial["load_resnet18"]("cpu", timeout=3, fallback_to_random=True)
     assert calls == [3, 3]  # the wait is bounded per call, not process-wide
     assert "Pretrained weights unreachable (URLError)" in printed.getvalue()
     assert "continuing with random initial weights" in printed.getvalue()
     assert isinstance(model, torchvision.models.ResNet)
+
+
+def test_weights_helper_lets_an_error_answer_of_the_server_through(tutorial, tmp_path, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
+
+    def not_found(url, timeout):
+        raise urllib.error.HTTPError(url, 404, "Not Found", {}, None)
+
+    monkeypatch.setattr(urllib.request, "urlopen", not_found)
+    # a server that answers was reached: a 404 is not "unreachable", even with the fallback
+    with pytest.raises(urllib.error.HTTPError, match="404"):
+        tutorial["load_resnet18"]("cpu", timeout=3, fallback_to_random=True)
+
+
+def test_weights_helper_reads_no_globals(tutorial):
+    import inspect
+
+    assert "device" not in inspect.getclosurevars(tutorial["load_resnet18"]).globals
 
 
 def test_weights_helper_raises_on_a_corrupted_download(tutorial, tmp_path, monkeypatch):
@@ -296,8 +318,15 @@ def test_weights_helper_raises_on_a_corrupted_download(tutorial, tmp_path, monke
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
     monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"not weights"))
     with pytest.raises(RuntimeError, match="corrupted download of https://.*resnet18-f37072fd.pth"):
-        tutorial["load_resnet18"]()
+        tutorial["load_resnet18"]("cpu")
     assert not list(tmp_path.rglob("*.pth")) and not list(tmp_path.rglob("*.partial"))
+
+
+def test_only_differentiable_operations_in_grad_mode_require_gradients(tutorial):
+    printed = tutorial["printed"]
+    assert "x + y requires grad: False\nx + z requires grad: True\n" in printed
+    assert "z.argmax() requires grad: False" in printed  # an index: not differentiable
+    assert "inside no_grad, x + z requires grad: False" in printed
 
 
 def test_fine_tuning_optimizer_gets_only_the_parameters_that_train(tutorial):
@@ -545,7 +574,7 @@ def solutions(script, title="Solution"):
 
 SOLUTION_CHECKS = {
     "plot_1_tensors": [
-        lambda ns: ns["total"].shape == (2, 3) and torch.equal(ns["total"][1] - ns["m"][1], ns["r"]),
+        lambda ns: ns["total"].shape == (2, 3) and torch.allclose(ns["total"][1] - ns["m"][1], ns["r"]),
         lambda ns: torch.allclose(ns["by_hand"], ns["a"] @ ns["b"]),
         lambda ns: np.array_equal(ns["array"], ns["w"].detach().numpy()),
     ],
@@ -779,6 +808,16 @@ def test_train_and_predict_read_no_globals(classifier):
         assert not {"criterion", "device", "net", "optimizer", "scheduler"} & set(names), name
         assert {"model", "device"} <= set(inspect.signature(classifier[name]).parameters)
     assert "loss_fn" in inspect.signature(classifier["train"]).parameters
+    assert "loss_fn" not in inspect.signature(classifier["predict"]).parameters
+
+
+def test_predict_leaves_the_model_in_the_mode_it_found(classifier):
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout())
+    loader = [(torch.ones(3, 2), torch.zeros(3, dtype=torch.int64))]
+    for training in (True, False):
+        model.train(training)
+        scores, labels = classifier["predict"](model, loader, torch.device("cpu"))
+        assert model.training == training and scores.shape == (3, 2) and not scores.requires_grad
 
 
 def test_one_new_image_is_predicted_like_the_test_set(classifier):
