@@ -131,12 +131,21 @@ def role_of(name, obj):
     return "py:function" if callable(obj) else "py:data"
 
 
+def module_of(name):
+    """The longest dotted prefix of ``name`` that is a module: urllib.error for urllib.error.HTTPError."""
+    parts = name.split(".")
+    for end in range(len(parts) - 1, 1, -1):
+        if inspect.ismodule(find_object(".".join(parts[:end]))):
+            return ".".join(parts[:end])
+    return parts[0]
+
+
 def address(project, name, obj):
     """The page and anchor of ``name`` in ``project``'s documentation, or None when no rule places it."""
     fields = {
         "name": name,
         "owner": name.rsplit(".", 1)[0],
-        "module": name.split(".")[0],
+        "module": module_of(name),
         "leaf": name.rsplit(".", 1)[-1],
         "builtin_page": "exceptions" if inspect.isclass(obj) and issubclass(obj, BaseException)
         else "stdtypes" if name in STDTYPES else "functions",
