@@ -65,8 +65,9 @@ for split in ("train", "test"):
 # %%
 # ``ImageFolder`` takes the class names from the folder names, sorted, and
 # numbers them in that order. Each example is the image, opened with PIL,
-# and the index of its class. PIL opens every file in RGB, whatever it
-# holds, so our grey digits come back with three channels.
+# and the index of its class. Its loader converts every image to RGB,
+# whatever the file holds, so our grey digits come back with three
+# channels.
 
 from torchvision.datasets import ImageFolder
 
@@ -107,13 +108,13 @@ eval_transform = v2.Compose([to_tensor, v2.Pad(2), v2.Normalize((mean,), (std,))
 # :class:`~torchvision.transforms.v2.RandomAffine` rotates by up to 15
 # degrees, shifts by up to 10 % and scales by up to 10 %, as handwriting
 # varies. No flips: a mirrored 2, 3 or 7 is no digit anyone writes, and
-# turned upside down a 6 reads as a 9. The figure shows one training image
-# as the evaluation transform gives it, five times as the training
+# turned upside down a 6 reads as a 9. The figure shows a training image
+# of a 2 as the evaluation transform gives it, five times as the training
 # transform does, and mirrored.
 
 import matplotlib.pyplot as plt
 
-digit_image = files[0][0]
+digit_image, digit_label = files[files.targets.index(2)]
 versions = [("evaluation", eval_transform(digit_image))]
 versions += [("training", train_transform(digit_image)) for _ in range(5)]
 versions += [("mirrored", v2.functional.horizontal_flip(eval_transform(digit_image)))]
@@ -122,7 +123,7 @@ for ax, (name, version) in zip(axes, versions):
     ax.imshow(version.squeeze().numpy(), cmap="gray_r")
     ax.set_title(name)
     ax.set_axis_off()
-fig.suptitle(f"One image of a {files.classes[files[0][1]]}: evaluation, training and mirrored")
+fig.suptitle(f"One image of a {files.classes[digit_label]}: evaluation, training and mirrored")
 plt.show()
 print(f"the five training versions differ: {len({v.sum().item() for _, v in versions[1:6]}) == 5}")
 
@@ -254,9 +255,9 @@ if __name__ == "__main__":
 # :func:`~torchvision.models.resnet18` with its ImageNet weights, the model of
 # :doc:`plot_2_autograd`, was trained to name 1000 kinds of object in
 # photographs. We load it with Part 2's helper: it downloads the weights
-# once, waits at most 15 s for the server, stops on a file whose checksum
-# is wrong, and, as asked here, falls back to random weights when the
-# server cannot be reached, saying so in the output below.
+# once, gives up when the server is silent for 15 s, stops on a file whose
+# checksum is wrong, and, as asked here, falls back to random weights when
+# the server cannot be reached, saying so in the output below.
 
 import hashlib
 import re
