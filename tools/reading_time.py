@@ -37,7 +37,8 @@ def prose_words(html):
         element.decompose()
     for formula in article.select("span.katex"):
         formula.replace_with(" formula ")
-    return len(article.get_text(" ").split())
+    # A word has a letter or a digit: punctuation left alone between two tags is none.
+    return sum(any(char.isalnum() for char in token) for token in article.get_text(" ").split())
 
 
 def part_pages(html_dir):
