@@ -310,8 +310,8 @@ pretrained = Path(torch.hub.get_dir(), "checkpoints", Path(weights.url).name).ex
 # pretrained network expects its input prepared exactly as its training
 # images were; the weights carry that recipe, ``weights.transforms()``:
 # resize, crop the centre, scale to [0, 1], and normalise each colour
-# channel :math:`c` to :math:`(x - m_c) / s_c`, with the mean :math:`m_c`
-# and standard deviation :math:`s_c` of ImageNet's images.
+# channel's values :math:`x` to :math:`(x - m) / s`, with the mean :math:`m`
+# and standard deviation :math:`s` of that channel in ImageNet's images.
 
 from sklearn.datasets import load_sample_image
 

@@ -1035,3 +1035,21 @@ def test_torchvisions_png_writer_is_deprecated_for_torchcodec_as_the_page_says(t
     assert any("deprecated since torchvision 0.29" in m and "TorchCodec" in m for m in messages)
     source = (ROOT / "examples" / "plot_5_own_data.py").read_text(encoding="utf-8")
     assert "torchvision.io" not in source and "torchvision 0.29 deprecates its own PNG writer" in source
+
+
+def test_worker_augmentations_differ_between_workers_and_repeat_on_every_run(own_data):
+    """What the page says of the workers' seeds, derived from the loader's generator."""
+    torch.manual_seed(123)  # the global seed plays no part: each loader has its own generator
+
+    def first_batches(loader):
+        batches = iter(loader)
+        return [next(batches)[0] for _ in range(2)]  # worker 0's batch, then worker 1's
+
+    one = first_batches(own_data["make_loader"](own_data["train_set"], num_workers=2))
+    torch.manual_seed(456)
+    two = first_batches(own_data["make_loader"](own_data["train_set"], num_workers=2))
+    assert all(torch.equal(a, b) for a, b in zip(one, two))
+    # unshuffled, both workers transform the same files differently only if their seeds differ
+    same_files = own_data["make_loader"](torch.utils.data.Subset(own_data["train_set"], [0] * 64), num_workers=2)
+    first, second = first_batches(same_files)
+    assert not torch.equal(first, second)
