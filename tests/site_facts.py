@@ -28,7 +28,9 @@ PARTS = [
     TUTORIAL,
     "tutorials/plot_3_neural_networks.html",
     "tutorials/plot_4_classifier.html",
+    "tutorials/plot_5_own_data.html",  # optional, after the 60 minutes
 ]
+FOUR_PARTS = PARTS[:4]  # the 60 minutes; the landing page lists the fifth apart
 CONTRIBUTING = ["contributing/translating.html", "contributing/glossary.html", "contributing/status.html"]
 PAGES = ["index.html", *PARTS, *CONTRIBUTING, "search.html"]
 # The browser tests: Debian's Chromium, and axe-core from `npm ci`.

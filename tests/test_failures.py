@@ -68,6 +68,9 @@ def test_builds_without_network_and_says_so(site):
     for language in (SOURCE, *TRANSLATIONS):
         page = site.html / language / "tutorials" / "plot_2_autograd.html"
         assert "Pretrained weights unreachable" in page.read_text(encoding="utf-8")
+        own_data = (site.html / language / "tutorials" / "plot_5_own_data.html").read_text(encoding="utf-8")
+        assert "Pretrained weights unreachable" in own_data
+        assert "RANDOM weights, the download failed: these names mean nothing" in own_data
 
 
 # Trials of what a contributor can get wrong: each fails loudly, names the

@@ -126,7 +126,8 @@ def test_notebook_runs_in_a_fresh_kernel_and_prints_what_the_page_shows(site, la
     printed = printed_outputs(notebook)
     assert printed.pop() == "extensions importable: False\n"
     shown = [pre.get_text() for pre in soup(site.html / language / part).select("div.sphx-glr-script-out pre")]
-    tolerance = 1 if part.endswith("classifier.html") else 0  # Part 4: accuracy within a point
+    # Part 4: accuracy within a point; Part 5 too, and the seconds its workers take to start.
+    tolerance = 1 if part.endswith(("classifier.html", "own_data.html")) else 0
     assert len(printed) == len(shown), f"{language}/{part}: {len(printed)} printing cells, the page shows {len(shown)}"
     for page_text, notebook_text in zip(shown, printed):
         assert same_output(page_text, notebook_text, tolerance), f"page:\n{page_text}\nnotebook:\n{notebook_text}"

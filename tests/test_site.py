@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
 from site_facts import (
-    LANGUAGES, PAGES, PARTS, SITE_URL, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, code_skeleton, glossary,
+    FOUR_PARTS, LANGUAGES, PAGES, PARTS, SITE_URL, SOURCE, TRANSLATIONS, TUTORIAL, catalog_checks, code_skeleton, glossary,
     language_tag,
 )
 
@@ -23,6 +23,7 @@ LIVE_OUTPUT = {
     TUTORIAL: "gradcheck passed: True",
     "tutorials/plot_3_neural_networks.html": "decreased at every step: True",
     "tutorials/plot_4_classifier.html": "the reloaded model gives the same logits: True",
+    "tutorials/plot_5_own_data.html": "class_to_idx: {'0': 0, '1': 1, ",
 }
 # Names that stay English on Chinese pages: the glossary's list, and "epoch",
 # which the classifier glosses once beside its Chinese term.
@@ -106,12 +107,38 @@ def test_classifier_page_reports_its_accuracy(site):
     assert len(re.findall(r"^digit \d: ", outputs, re.M)) == 10  # one line per class
 
 
+def test_own_data_page_shows_the_folders_the_classes_and_which_weights_it_got(site):
+    outputs = [d.get_text() for d in page(site, SOURCE, PARTS[4]).select(".sphx-glr-script-out")]
+    text = "\n".join(outputs)
+    assert "digits/train/\n    0/  80 files: 000.png, 001.png, ...\n" in text
+    assert "digits/test/\n    0/  20 files: 080.png, 081.png, ...\n" in text
+    assert f"classes: {[str(digit) for digit in range(10)]}" in text
+    assert "800 examples; the first: RGB image of 28×28 pixels from train/0/000.png, label 0" in text
+    assert re.search(r"num_workers=2: first batch \(32, 1, 32, 32\) after [\d.]+ s", text)
+    accuracy = float(re.search(r"accuracy on the 200 test files: ([\d.]+)%", text).group(1))
+    mirrored = float(re.search(r"on the same files mirrored: ([\d.]+)%", text).group(1))
+    assert accuracy >= 80 and mirrored < accuracy - 30
+    # Which weights the build got is said by the output itself, beside the top 5.
+    (top5,) = [output for output in outputs if "top 5 ImageNet classes" in output]
+    offline = "Pretrained weights unreachable" in text
+    assert offline != ("Loaded the pretrained ImageNet weights." in text)
+    if offline:
+        assert top5.startswith("top 5 ImageNet classes (RANDOM weights, the download failed: "
+                               "these names mean nothing):")
+    else:
+        assert top5.startswith("top 5 ImageNet classes (pretrained weights):")
+    assert len(re.findall(r"^    \S.* +[\d.]+%$", top5, re.M)) == 5
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_landing_page_shows_the_four_parts(site, language):
+def test_landing_page_shows_the_four_parts_and_the_optional_fifth_apart(site, language):
     html_dir = site.html
     soup = page(site, language, "index.html")
+    the_sixty_minutes, after = soup.select("ol.blitz-parts")
+    assert len(the_sixty_minutes.select(":scope > li")) == 4
+    assert after["start"] == "5" and len(after.select(":scope > li")) == 1
+    assert after.find_parent("section")["id"] == "after-the-60-minutes"
     parts = soup.select("ol.blitz-parts > li")
-    assert len(parts) == 4
     for part, name in zip(parts, PARTS):
         thumbnail = part.select_one("img")
         assert (html_dir / language / thumbnail["src"]).is_file()
@@ -399,3 +426,29 @@ def test_every_formula_is_rendered_at_build_time(site, language, name):
     assert not soup.select(".katex-error"), "KaTeX could not render a formula"
     assert not soup.select("script[src*=math], script[src*=katex]"), "a page loads math JavaScript"
     assert (soup.select_one("link[href$='katex/katex.min.css']") is not None) == bool(rendered)
+
+
+def test_reading_time_counts_prose_only():
+    import reading_time
+
+    html = """<article>
+      <h1>Title<a class="headerlink" href="#t">¶</a></h1>
+      <p>Five words of prose here, <code class="literal">and_one</code>
+         <span class="katex"><span class="katex-mathml">x plus y</span></span>.</p>
+      <div class="highlight"><pre>print("code is not read")</pre></div>
+      <div class="sphx-glr-script-out"><pre>output is skimmed</pre></div>
+      <details class="sd-dropdown"><summary>Solution</summary><p>folded away</p></details>
+      <figure><img alt="a figure"><figcaption>caption</figcaption></figure>
+    </article>"""
+    assert reading_time.prose_words(html) == 1 + 5 + 1 + 1  # the title, the prose, the literal, the formula
+
+
+def test_the_four_parts_read_within_35_minutes(site):
+    """The 60 minutes: their prose at 200 words a minute, code and output being skimmed."""
+    import reading_time
+
+    words = reading_time.reading_times(site.html / SOURCE)
+    assert list(words) == [name.split("/")[-1].removesuffix(".html") for name in PARTS]
+    assert all(300 < count < 3000 for count in words.values()), words
+    four = sum(words[name.split("/")[-1].removesuffix(".html")] for name in FOUR_PARTS)
+    assert reading_time.minutes(four) < reading_time.PATH_BUDGET_MINUTES == 35

@@ -13,6 +13,7 @@ import pickle
 import re
 import runpy
 import textwrap
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,9 +30,10 @@ pytestmark = pytest.mark.xdist_group("tutorials")
 SCRIPTS = sorted((ROOT / "examples").glob("plot_*.py"))
 
 
-def test_the_four_parts_exist():
+def test_the_four_parts_and_the_optional_fifth_exist():
     assert [s.stem for s in SCRIPTS] == [
         "plot_1_tensors", "plot_2_autograd", "plot_3_neural_networks", "plot_4_classifier",
+        "plot_5_own_data",
     ]
 
 
@@ -73,7 +75,12 @@ def classifier(tmp_path_factory):
     return run("plot_4_classifier", tmp_path_factory)
 
 
-FIXTURES = ["tensors", "tutorial", "networks", "classifier"]
+@pytest.fixture(scope="module")
+def own_data(tmp_path_factory):
+    return run("plot_5_own_data", tmp_path_factory)
+
+
+FIXTURES = ["tensors", "tutorial", "networks", "classifier", "own_data"]
 
 
 # Part 1
@@ -598,6 +605,11 @@ SOLUTION_CHECKS = {
         lambda ns: torch.allclose(ns["precision"] * ns["confusion"].sum(dim=0), ns["confusion"].diag().float()),
         lambda ns: ns["extra"] == 2 * 6 * 5 * 5,
     ],
+    "plot_5_own_data": [
+        lambda ns: not torch.equal(ns["first"], ns["second"]),
+        lambda ns: ns["eleven"] == ["0", "1", "10", "2"],
+        lambda ns: len(ns["flower_top"].indices) == 3,
+    ],
 }
 
 
@@ -718,7 +730,7 @@ def test_hooks_see_both_poolings_so_16x5x5_is_measured(networks):
     assert networks["tensors"][4] == (16, 5, 5) and networks["tensors"][5] == (400,)
 
 
-@pytest.mark.parametrize("script", ["plot_3_neural_networks", "plot_4_classifier"])
+@pytest.mark.parametrize("script", ["plot_3_neural_networks", "plot_4_classifier", "plot_5_own_data"])
 def test_no_builtin_is_shadowed(script):
     import builtins
 
@@ -902,3 +914,181 @@ def test_widening_the_network_is_timed(classifier):
     copy, printed = run_snippet(code, classifier, "widen and time")
     assert copy["wide_net"].conv2.in_channels == 32 and copy["wide_seconds"] > 0
     assert f"one epoch on {classifier['device']}" in printed
+
+
+# Part 5 (optional): your own images, and a pretrained model
+
+
+def transforms_of(transform):
+    """Every transform inside ``transform``, Compose's nested ones included."""
+    inner = getattr(transform, "transforms", None)
+    return [transform] if inner is None else [t for part in inner for t in transforms_of(part)]
+
+
+def test_own_data_trains_part_4s_lenet_unchanged():
+    assert class_source("Net", "plot_5_own_data") == class_source("Net", "plot_4_classifier")
+
+
+def test_own_data_writes_a_class_per_folder_layout_that_image_folder_reads(own_data):
+    root = own_data["root"]
+    for split, count in (("train", 80), ("test", 20)):
+        folders = sorted(p.name for p in (root / split).iterdir())
+        assert folders == [str(digit) for digit in range(10)]
+        assert all(len(list((root / split / f).glob("*.png"))) == count for f in folders)
+    files = own_data["files"]
+    assert files.classes == [str(digit) for digit in range(10)]
+    assert files.class_to_idx == {str(digit): digit for digit in range(10)}
+    printed = own_data["printed"]
+    assert f"classes: {files.classes}\nclass_to_idx: {files.class_to_idx}\n" in printed
+    assert "    0/  80 files: 000.png, 001.png, ...\n" in printed
+    image, label = files[0]
+    assert image.mode == "RGB" and label == 0  # what the page says PIL gives
+    assert own_data["eval_transform"](image).shape == (1, 32, 32)  # grey again, padded like Part 4
+
+
+def test_only_the_training_transform_is_random_and_it_never_flips(own_data):
+    from torchvision.transforms import v2
+
+    train_steps = transforms_of(own_data["train_transform"])
+    eval_steps = transforms_of(own_data["eval_transform"])
+    flips = (v2.RandomHorizontalFlip, v2.RandomVerticalFlip)
+    assert not any(isinstance(t, flips) for t in train_steps + eval_steps)
+    (affine,) = [t for t in train_steps if isinstance(t, v2.RandomAffine)]
+    assert affine.degrees == [-15.0, 15.0] and affine.translate == (0.1, 0.1)
+    assert not any(type(t).__name__.startswith("Random") for t in eval_steps)
+    image = own_data["files"][0][0]
+    assert torch.equal(own_data["eval_transform"](image), own_data["eval_transform"](image))
+    assert "the five training versions differ: True" in own_data["printed"]
+
+
+def test_mirrored_digits_and_upside_down_sixes_fool_the_network(own_data):
+    """The page's reasons for no flips and small rotations, measured by the network it trained."""
+    printed = own_data["printed"]
+    accuracy = float(re.search(r"accuracy on the 200 test files: ([\d.]+)%", printed).group(1))
+    mirrored = float(re.search(r"on the same files mirrored: ([\d.]+)%", printed).group(1))
+    nines = int(re.search(r"the 20 test 6s upside down are called 9 (\d+) times", printed).group(1))
+    assert accuracy >= 80 and mirrored <= accuracy - 30 and nines >= 10
+
+
+def test_own_data_loads_with_workers_made_under_the_guard(own_data):
+    loader = own_data["train_loader"]
+    assert loader.num_workers == 2 and loader.persistent_workers
+    tree = ast.parse((ROOT / "examples" / "plot_5_own_data.py").read_text(encoding="utf-8"))
+    guarded = [node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "__name__ == '__main__'"]
+    inside = {id(n) for g in guarded for n in ast.walk(g)}
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "make_loader"]
+    assert calls and all(id(call) in inside for call in calls)
+    assert f"start method of this run's workers: {torch.multiprocessing.get_start_method()}" in own_data["printed"]
+
+
+def test_own_data_runs_when_workers_are_spawned(tmp_path):
+    """The page's claim for Windows and macOS: with spawn, each worker runs the script's top-level
+    code again, and the guarded loaders still work (ImageFolder and the transforms pickle)."""
+    import subprocess
+    import sys
+
+    source = (ROOT / "examples" / "plot_5_own_data.py").read_text(encoding="utf-8")
+    script = tmp_path / "own_data_spawned.py"
+    script.write_text('import torch.multiprocessing\ntorch.multiprocessing.set_start_method("spawn", force=True)\n'
+                      + source, encoding="utf-8")
+    environment = {**os.environ, "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
+                            cwd=tmp_path, env=environment)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "start method of this run's workers: spawn" in result.stdout
+    # the program itself, then each of the 4 workers (2 timed, 2 persistent ones for training)
+    assert result.stdout.count("digits/train/\n") == 5
+    assert re.search(r"accuracy on the 200 test files: [\d.]+%", result.stdout)
+
+
+def test_own_data_reuses_part_2s_weights_helper_unchanged():
+    def source(name, script):
+        text = (ROOT / "examples" / f"{script}.py").read_text(encoding="utf-8")
+        (node,) = [n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name]
+        return ast.get_source_segment(text, node)
+
+    for name in ("download", "load_resnet18"):
+        assert source(name, "plot_5_own_data") == source(name, "plot_2_autograd")
+
+
+def top5_cell():
+    _, blocks = split_code_and_text_blocks(str(ROOT / "examples" / "plot_5_own_data.py"))[:2]
+    (code,) = [block for kind, block, _ in blocks if kind == "code" and "top 5 ImageNet classes" in block]
+    return code
+
+
+@pytest.mark.parametrize("pretrained", [True, False])
+def test_top5_says_beside_itself_which_weights_it_used(own_data, pretrained):
+    namespace = {**own_data, "pretrained": pretrained}
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        exec(compile(top5_cell(), "plot_5_own_data top 5", "exec"), namespace)
+    lines = printed.getvalue().splitlines()
+    if pretrained:
+        assert lines[0] == "top 5 ImageNet classes (pretrained weights):"
+    else:
+        assert lines[0] == ("top 5 ImageNet classes (RANDOM weights, the download failed: "
+                            "these names mean nothing):")
+    categories = own_data["weights"].meta["categories"]
+    assert len(categories) == 1000
+    assert [line.strip().rsplit(" ", 1)[0].strip() for line in lines[1:6]] == [
+        categories[i] for i in namespace["top"].indices
+    ]
+
+
+def test_own_data_says_offline_that_its_weights_are_random(own_data, tmp_path, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
+
+    def unreachable(url, timeout):
+        raise urllib.error.URLError("no route to host")
+
+    monkeypatch.setattr(urllib.request, "urlopen", unreachable)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        own_data["load_resnet18"](timeout=3, fallback_to_random=True)
+    assert "continuing with random initial weights" in printed.getvalue()
+    # the check the page makes after loading: is the weights file in torch.hub's cache?
+    weights = own_data["weights"]
+    assert not Path(torch.hub.get_dir(), "checkpoints", Path(weights.url).name).exists()
+
+
+def test_pretrained_input_is_prepared_by_the_weights_own_transforms(own_data):
+    weights, batch = own_data["weights"], own_data["batch"]
+    assert batch.shape == (1, 3, 224, 224) and batch.dtype == torch.float32
+    assert torch.equal(batch.cpu(), weights.transforms()(own_data["photo"]).unsqueeze(0))
+    assert not own_data["model"].training
+    assert torch.isclose(own_data["probabilities"].sum(), torch.tensor(1.0))
+
+
+def test_torchvisions_png_writer_is_deprecated_for_torchcodec_as_the_page_says(tmp_path):
+    """Why Part 5 writes its files with PIL."""
+    import warnings
+
+    from torchvision.io import write_png
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_png(torch.zeros(1, 2, 2, dtype=torch.uint8), str(tmp_path / "a.png"))
+    messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert any("deprecated since torchvision 0.29" in m and "TorchCodec" in m for m in messages)
+    source = (ROOT / "examples" / "plot_5_own_data.py").read_text(encoding="utf-8")
+    assert "torchvision.io" not in source and "torchvision 0.29 deprecates its own PNG writer" in source
+
+
+def test_worker_augmentations_differ_between_workers_and_repeat_on_every_run(own_data):
+    """What the page says of the workers' seeds, derived from the loader's generator."""
+    torch.manual_seed(123)  # the global seed plays no part: each loader has its own generator
+
+    def first_batches(loader):
+        batches = iter(loader)
+        return [next(batches)[0] for _ in range(2)]  # worker 0's batch, then worker 1's
+
+    one = first_batches(own_data["make_loader"](own_data["train_set"], num_workers=2))
+    torch.manual_seed(456)
+    two = first_batches(own_data["make_loader"](own_data["train_set"], num_workers=2))
+    assert all(torch.equal(a, b) for a, b in zip(one, two))
+    # unshuffled, both workers transform the same files differently only if their seeds differ
+    same_files = own_data["make_loader"](torch.utils.data.Subset(own_data["train_set"], [0] * 64), num_workers=2)
+    first, second = first_batches(same_files)
+    assert not torch.equal(first, second)

@@ -7,6 +7,7 @@ figures are those of a clean checkout and the working tree is not touched:
 * a no-op rebuild of both languages;
 * a rebuild after editing the prose of one tutorial;
 * how often each tutorial executed, and its execution time;
+* the reading time of each tutorial's prose (tools/reading_time.py);
 * where the clean bilingual build's time goes: its phases and each
   extension's handlers and transforms, per language (docs/_ext/build_timing.py).
 
@@ -24,11 +25,12 @@ from pathlib import Path
 
 from build_site import LANGUAGES
 from clean_copy import clean_copy
+from reading_time import minutes, reading_times
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITED = "plot_1_tensors.py"
 # Execution budgets (seconds, on a 2-core machine) of the tutorials that have one.
-BUDGETS = {"plot_4_classifier.py": 15}
+BUDGETS = {"plot_4_classifier.py": 15, "plot_5_own_data.py": 15}
 CLEAN_BILINGUAL_TARGET = 35  # seconds
 
 
@@ -75,6 +77,7 @@ def main():
         no_op, no_op_runs = build(site)
         edit_prose(site)
         after_edit, edit_runs = build(site)
+        reading = reading_times(site / "_build" / "html" / LANGUAGES[0])
         costs = {
             script: json.loads((site / "docs" / "tutorials" / script).with_suffix(".cost.json").read_text())["time"]
             for script in scripts
@@ -105,6 +108,10 @@ def main():
         target = f"   target <= {budget} s   {verdict(seconds <= budget)}" if budget else ""
         print(f"  {script:28} {seconds:6.1f}{target}")
     print(f"  {'total':28} {sum(costs.values()):6.1f}")
+    print()
+    print("Reading time of each tutorial's prose (tools/reading_time.py; 200 words a minute):")
+    for stem, words in reading.items():
+        print(f"  {stem:28} {words:5} words {minutes(words):5.1f} min")
     print()
     print_where_time_goes(where, sum(costs.values()))
 

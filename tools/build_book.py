@@ -1,8 +1,9 @@
 """Print the built site as one PDF book per language, with Chromium.
 
-The book of a language is its landing page's introduction, then the four
-tutorials in order, as built (their real outputs, figures and formulas); a
-translation's book ends with the glossary. This reads the pages
+The book of a language is its landing page's introduction, then the
+tutorials in order (the four parts, then the optional fifth), as built (their
+real outputs, figures and formulas); a translation's book ends with the
+glossary. This reads the pages
 ``tools/build_site.py`` wrote under ``_build/html/<language>/``, joins their
 articles into one HTML file (``_build/book/<language>/book.html``; ids made
 unique per page, links between the pages kept inside the book, figures at

@@ -97,7 +97,7 @@ def llms_txt(app):
     config, env = app.config, app.env
     base = f"{config.blitz_site_url.rstrip('/')}/{config.language}/" if config.blitz_site_url else ""
     title = config.html_title
-    summary = _("Deep Learning with PyTorch: a 60 minute blitz, in four tutorials that run. "
+    summary = _("Deep Learning with PyTorch: a 60 minute blitz, in four tutorials that run, and an optional fifth. "
                 "Each page below is the Markdown of the page of the same name.")
     lines = [f"# {title}", "", f"> {summary}", "", f"## {_('Pages')}", ""]
     root = config.root_doc
