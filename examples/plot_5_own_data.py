@@ -280,13 +280,15 @@ def download(url, path, timeout):
     path.with_suffix(".partial").replace(path)  # never leave half a file in the cache
 
 
-def load_resnet18(timeout=15, fallback_to_random=False, **options):
-    """resnet18 with its pretrained weights; ``options`` go to ``resnet18``."""
+def load_resnet18(device, timeout=15, fallback_to_random=False, **options):
+    """resnet18 with its pretrained weights, on ``device``; ``options`` go to ``resnet18``."""
     weights = ResNet18_Weights.DEFAULT
     cached = Path(torch.hub.get_dir(), "checkpoints", Path(weights.url).name)
     try:
         if not cached.exists():
             download(weights.url, cached, timeout)
+    except urllib.error.HTTPError:
+        raise  # the server answered with an error (404, 503, ...): it was reached
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         if not fallback_to_random:
             raise RuntimeError(f"Pretrained weights unreachable ({type(error).__name__}): {weights.url}; "
@@ -299,7 +301,7 @@ def load_resnet18(timeout=15, fallback_to_random=False, **options):
 
 
 weights = ResNet18_Weights.DEFAULT
-model = load_resnet18(fallback_to_random=True)
+model = load_resnet18(device, fallback_to_random=True)
 pretrained = Path(torch.hub.get_dir(), "checkpoints", Path(weights.url).name).exists()
 
 # %%

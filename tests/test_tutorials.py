@@ -1046,7 +1046,7 @@ def test_own_data_says_offline_that_its_weights_are_random(own_data, tmp_path, m
 
     monkeypatch.setattr(urllib.request, "urlopen", unreachable)
     with contextlib.redirect_stdout(io.StringIO()) as printed:
-        own_data["load_resnet18"](timeout=3, fallback_to_random=True)
+        own_data["load_resnet18"]("cpu", timeout=3, fallback_to_random=True)
     assert "continuing with random initial weights" in printed.getvalue()
     # the check the page makes after loading: is the weights file in torch.hub's cache?
     weights = own_data["weights"]
