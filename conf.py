@@ -66,6 +66,9 @@ extensions = [
     "translation_pages",  # the translation-status and glossary tables
     "tutorial_runs",  # tutorials run in a scratch folder, time-limited, never half-cached
     "html_accessibility",  # ARIA and keyboard fixes to Sphinx's and furo's HTML
+    "deferred_scripts",  # the site's scripts load with defer, after the first paint
+    "plain_code_tokens",  # code blocks without the token spans that draw nothing (a phone lays out fewer nodes)
+    "section_sizes",  # each section's estimated size, for content-visibility: auto (blitz.css)
     "build_speed",  # keep no-op rebuilds fast
     "build_timing",  # where a build's time goes, per extension and phase (nox -s bench)
     "theme_strings",  # furo's literal English becomes translatable

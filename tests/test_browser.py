@@ -63,10 +63,14 @@ def test_dag_figure_and_math_render(visit, language):
     # Formulas are in the page as written, before any script runs, in KaTeX's fonts.
     assert page.locator(".math .katex-html").count() >= 10
     assert page.locator(".katex-error").count() == 0
-    loaded = page.evaluate(
-        "document.fonts.ready.then(fonts => [...fonts].filter(f => f.status === 'loaded').map(f => f.family))"
+    # Sections far from the screen are laid out as the reader nears them (content-visibility),
+    # and their formulas' fonts load then: bring each formula on screen, as a reader does.
+    for formula in page.locator("div.math").all():
+        formula.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "['KaTeX_Main', 'KaTeX_Math'].every(family => [...document.fonts].some("
+        "f => f.family === family && f.status === 'loaded'))", timeout=10000
     )
-    assert "KaTeX_Main" in loaded and "KaTeX_Math" in loaded
     scripts = page.evaluate("[...document.scripts].map(s => s.src)")
     assert not [src for src in scripts if "math" in src.lower() or "katex" in src.lower()]
     figure = page.locator("img[src*='sphx_glr_plot_2_autograd_001']")

@@ -62,3 +62,22 @@ document.addEventListener("click", (event) => {
   url.searchParams.set("body", lines.join("\n"));
   link.href = url.href;
 });
+
+// Sections far from the screen are laid out only as the reader nears them (content-visibility:
+// auto, blitz.css), with estimated heights until then. A link to a section far down jumps to its
+// estimated place; the sections around it then take their real heights and move it. Land on it
+// again once they have (a few frames), instantly, as the jump itself does.
+function landOnTarget() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (!target) return;
+  let frames = 0;
+  const land = () => {
+    target.scrollIntoView({ behavior: "instant" });
+    if (++frames < 4) requestAnimationFrame(land);
+  };
+  requestAnimationFrame(land);
+}
+if (document.readyState === "complete") landOnTarget();
+else addEventListener("load", landOnTarget, { once: true });
+addEventListener("hashchange", landOnTarget);
