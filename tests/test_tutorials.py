@@ -988,6 +988,7 @@ def test_own_data_runs_when_workers_are_spawned(tmp_path):
     import sys
 
     source = (ROOT / "examples" / "plot_5_own_data.py").read_text(encoding="utf-8")
+    source = source[: source.index("# %%\n# A pretrained network\n")]  # what the workers use ends here
     script = tmp_path / "own_data_spawned.py"
     script.write_text('import torch.multiprocessing\ntorch.multiprocessing.set_start_method("spawn", force=True)\n'
                       + source, encoding="utf-8")
