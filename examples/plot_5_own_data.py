@@ -33,8 +33,8 @@ ImageNet what a real photograph shows.
 # each class from Part 4's file as PNG files, 80 to train on and 20 to test
 # on, with PIL, the image library that torchvision reads files with
 # (:func:`~torchvision.transforms.v2.functional.to_pil_image` makes each
-# tensor an image). torchvision 0.29 deprecates its own PNG writer, which
-# TorchCodec replaces.
+# tensor an image). torchvision 0.29 deprecates its own image readers and
+# writers, which TorchCodec replaces.
 
 # sphinx_gallery_thumbnail_number = 1
 import tempfile
@@ -88,8 +88,11 @@ print(f"{len(files)} examples; the first: {image.mode} image of {image.size[0]}Ã
 # Changing each training image at random, slightly, at every epoch
 # (*augmentation*) shows the network more variety than the files hold.
 # Evaluation must measure the images as they are, so its transform has no
-# randomness. Both make the image grey again, then do what Part 4 did;
-# the mean and standard deviation come from the training files.
+# randomness. Both make the image grey again, nearly: torchvision's
+# grey conversion gives some pixels a value 1 lower than they had, out of
+# 255, and the mean and standard deviation are computed from the training
+# files through that same conversion, so it does no harm. Then both do what
+# Part 4 did.
 
 to_tensor = v2.Compose([v2.ToImage(), v2.Grayscale(), v2.ToDtype(torch.float32, scale=True)])
 pixels = torch.stack([to_tensor(image) for image, _ in files])
@@ -98,7 +101,8 @@ print(f"training pixels: {tuple(pixels.shape)}, mean {mean:.4f}, standard deviat
 
 train_transform = v2.Compose([
     to_tensor,
-    v2.RandomAffine(degrees=15, translate=(0.1, 0.1), scale=(0.9, 1.1)),
+    v2.RandomAffine(degrees=15, translate=(0.1, 0.1), scale=(0.9, 1.1),
+                    interpolation=v2.InterpolationMode.BILINEAR),
     v2.Pad(2),
     v2.Normalize((mean,), (std,)),
 ])
@@ -108,8 +112,9 @@ eval_transform = v2.Compose([to_tensor, v2.Pad(2), v2.Normalize((mean,), (std,))
 # The augmentation must keep each image a plausible member of its class:
 # :class:`~torchvision.transforms.v2.RandomAffine` rotates by up to 15
 # degrees, shifts by up to 10 % and scales by up to 10 %, as handwriting
-# varies. No flips: a mirrored 2, 3 or 7 is no digit anyone writes, and
-# turned upside down a 6 reads as a 9. The figure shows a training image
+# varies. Bilinear interpolation keeps the turned strokes smooth. No flips:
+# a mirrored 2, 3 or 7 is no digit anyone writes. And no large rotations:
+# turned upside down, a 6 reads as a 9. The figure shows a training image
 # of a 2 as the evaluation transform gives it, five times as the training
 # transform does, and mirrored.
 
@@ -138,7 +143,8 @@ print(f"the five training versions differ: {len({v.sum().item() for _, v in vers
 # ``persistent_workers=True`` keeps the workers from one epoch to the
 # next instead of starting new ones every epoch. Each worker gets its own
 # random seed, derived from the loader's ``generator``, so that the
-# augmentations differ between workers and are the same on every run.
+# augmentations differ between workers and are the same on every run (the
+# results of training can still differ from one machine to another).
 #
 # How a worker starts depends on the system. With *fork* (Linux up to
 # Python 3.13), it is a copy of the running program. With *spawn*
@@ -167,7 +173,11 @@ def make_loader(dataset, num_workers, shuffle=False):
 if __name__ == "__main__":
     import time
 
-    print(f"start method of this run's workers: {torch.multiprocessing.get_start_method()}")
+    import multiprocessing
+
+    # the default start method, without fixing it as get_start_method() would
+    start_method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    print(f"start method of this run's workers: {start_method}")
     for num_workers in (0, 2):
         start = time.perf_counter()
         first_images, first_labels = next(iter(make_loader(train_set, num_workers, shuffle=True)))
@@ -177,11 +187,17 @@ if __name__ == "__main__":
     test_loader = make_loader(test_set, num_workers=0)
 
 # %%
+# The first batch comes later with workers: it includes starting the
+# processes. Workers pay off over an epoch, when reading the files and
+# transforming the images cost more than they do here.
+#
 # Training on the files
 # ---------------------
 #
-# Part 4's network and training step, unchanged, for a few epochs: enough
-# to see that the files, the transforms and the workers fit together, not
+# Part 4's network and training step, simplified: plain cross-entropy,
+# without Part 4's label smoothing, weight decay and learning rate
+# schedule. A few epochs are enough to see that the files, the transforms
+# and the workers fit together, not
 # to reach Part 4's accuracy. The test files are measured once, at the
 # end, and once more mirrored: a network that never saw a mirrored digit
 # does not recognise most of them.
@@ -256,8 +272,8 @@ if __name__ == "__main__":
 # :func:`~torchvision.models.resnet18` with its ImageNet weights, the model of
 # :doc:`plot_2_autograd`, was trained to name 1000 kinds of object in
 # photographs. We load it with Part 2's helper: it downloads the weights
-# once, gives up when the server is silent for 15 s, stops on a file whose
-# checksum is wrong, and, as asked here, falls back to random weights when
+# once, gives up when the server is silent for 15 s, stops on a downloaded
+# file whose checksum is wrong, and, as asked here, falls back to random weights when
 # the server cannot be reached, saying so in the output below.
 
 import hashlib
@@ -309,8 +325,9 @@ pretrained = Path(torch.hub.get_dir(), "checkpoints", Path(weights.url).name).ex
 # ------------
 #
 # scikit-learn ships two photographs, so this one needs no download. A
-# pretrained network expects its input prepared exactly as its training
-# images were; the weights carry that recipe, ``weights.transforms()``:
+# pretrained network expects its input prepared as its images were when it
+# was evaluated: the same size, the same scaling and the same normalisation
+# as in training. The weights carry that recipe, ``weights.transforms()``:
 # resize, crop the centre, scale to [0, 1], and normalise each colour
 # channel's values :math:`x` to :math:`(x - m) / s`, with the mean :math:`m`
 # and standard deviation :math:`s` of that channel in ImageNet's images.
@@ -338,10 +355,11 @@ plt.show()
 
 # %%
 # Then three steps that Part 4 taught: ``eval()`` switches batch
-# normalisation to the statistics it learned, :func:`torch.no_grad` skips
+# normalisation to the running statistics it gathered during training,
+# :func:`torch.no_grad` skips
 # recording the graph, and softmax turns the 1000 logits into
 # probabilities. ``weights.meta["categories"]`` names each class. With the
-# pretrained weights, the five most likely classes describe the photograph;
+# pretrained weights, the most likely classes describe the photograph;
 # with random weights, they are chance, and the output says which weights
 # this build got.
 
@@ -369,8 +387,9 @@ print(f"{len(categories)} classes; probabilities sum to {probabilities.sum():.4f
 # * ``num_workers`` loads batches in other processes; put the work of a
 #   script under ``if __name__ == "__main__":``, so that workers started by
 #   spawn or forkserver do not run it again.
-# * A pretrained model wants its weights' ``transforms()``, ``eval()`` and
-#   ``no_grad()``; ``weights.meta["categories"]`` names its classes.
+# * A pretrained model needs its weights' ``transforms()`` and ``eval()``;
+#   ``no_grad()`` saves memory and time. ``weights.meta["categories"]``
+#   names its classes.
 #
 # Exercises
 # ---------

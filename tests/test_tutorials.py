@@ -955,6 +955,7 @@ def test_only_the_training_transform_is_random_and_it_never_flips(own_data):
     assert not any(isinstance(t, flips) for t in train_steps + eval_steps)
     (affine,) = [t for t in train_steps if isinstance(t, v2.RandomAffine)]
     assert affine.degrees == [-15.0, 15.0] and affine.translate == (0.1, 0.1)
+    assert affine.interpolation == v2.InterpolationMode.BILINEAR  # "keeps the turned strokes smooth"
     assert not any(type(t).__name__.startswith("Random") for t in eval_steps)
     image = own_data["files"][0][0]
     assert torch.equal(own_data["eval_transform"](image), own_data["eval_transform"](image))
@@ -979,6 +980,9 @@ def test_own_data_loads_with_workers_made_under_the_guard(own_data):
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "make_loader"]
     assert calls and all(id(call) in inside for call in calls)
     assert f"start method of this run's workers: {torch.multiprocessing.get_start_method()}" in own_data["printed"]
+    # the page prints the start method without fixing it: get_start_method() without allow_none would
+    getters = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and ast.unparse(n.func).endswith("get_start_method")]
+    assert getters and all(ast.unparse(n) == "multiprocessing.get_start_method(allow_none=True)" for n in getters)
 
 
 def test_own_data_runs_when_workers_are_spawned(tmp_path):
@@ -1062,19 +1066,22 @@ def test_pretrained_input_is_prepared_by_the_weights_own_transforms(own_data):
     assert torch.isclose(own_data["probabilities"].sum(), torch.tensor(1.0))
 
 
-def test_torchvisions_png_writer_is_deprecated_for_torchcodec_as_the_page_says(tmp_path):
+def test_torchvisions_image_readers_and_writers_are_deprecated_for_torchcodec_as_the_page_says(tmp_path):
     """Why Part 5 writes its files with PIL."""
     import warnings
 
-    from torchvision.io import write_png
+    from torchvision.io import decode_image, write_png
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        write_png(torch.zeros(1, 2, 2, dtype=torch.uint8), str(tmp_path / "a.png"))
-    messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
-    assert any("deprecated since torchvision 0.29" in m and "TorchCodec" in m for m in messages)
+    for use in (lambda: write_png(torch.zeros(1, 2, 2, dtype=torch.uint8), str(tmp_path / "a.png")),
+                lambda: decode_image(str(tmp_path / "a.png"))):  # a writer, then a reader
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            use()
+        messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+        assert any("deprecated since torchvision 0.29" in m and "TorchCodec" in m for m in messages)
     source = (ROOT / "examples" / "plot_5_own_data.py").read_text(encoding="utf-8")
-    assert "torchvision.io" not in source and "torchvision 0.29 deprecates its own PNG writer" in source
+    assert "torchvision.io" not in source
+    assert "torchvision 0.29 deprecates its own image readers and\n# writers, which TorchCodec replaces" in source
 
 
 def test_worker_augmentations_differ_between_workers_and_repeat_on_every_run(own_data):
