@@ -32,7 +32,8 @@ NOT_PROSE = [
 
 def prose_words(html):
     """The words of a page's prose: its article without code, output, dropdowns and furniture."""
-    article = BeautifulSoup(html, "html.parser").select_one("article") or BeautifulSoup(html, "html.parser")
+    page = BeautifulSoup(html, "html.parser")
+    article = page.select_one("article") or page
     for element in article.select(", ".join(NOT_PROSE)):
         element.decompose()
     for formula in article.select("span.katex"):
