@@ -106,3 +106,14 @@ def test_no_section_is_laid_out_taller_than_its_estimate(visit, width):
             for section, height, estimate in sections:
                 estimated = float(re.search(r"([\d.]+)px", estimate)[1])
                 assert height <= estimated, f"{language}/{name}#{section}: {height:.0f} px, estimated {estimate}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_load_only_the_scripts_they_use(site, language):
+    """sphinx-gallery's tag filter comes only with the list it fills, on a gallery index (ours is
+    excluded: the landing page introduces the tutorials)."""
+    for name in [*TUTORIALS, "index.html", "contributing/glossary.html"]:
+        scripts = [s["src"] for s in elements(site, language, name).select("script[src]")]
+        assert any("furo.js" in src for src in scripts), f"{language}/{name}: not the theme's page"
+        assert not any("sg-tags.js" in src for src in scripts), f"{language}/{name} loads sg-tags.js, which it never uses"
+    assert (site.html / language / "_static" / "sg-tags.js").exists(), "sphinx-gallery no longer adds sg-tags.js"

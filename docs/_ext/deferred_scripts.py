@@ -11,13 +11,24 @@ they are: its template adds scripts of its own after them (searchtools.js,
 the index), which use them as they load, and in Chinese an inline script
 among them (its translated messages) would run before the scripts it uses.
 So does any other page with an inline script among them.
+
+sphinx-gallery adds ``sg-tags.js`` to every page; it filters a gallery
+index by the tags of its examples, in the list (``sg-tag-list``) only a
+gallery index has, so any other page is written without the script: one
+request and one script run fewer on every page (an 85 ms task, measured on
+the glossary page on Lighthouse's throttled phone).
 """
 
 from sphinx.builders.html._assets import _JavaScript
 
 
+TAGS_SCRIPT = "_static/sg-tags.js"
+
+
 def defer_scripts(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
+    if scripts and "sg-tag-list" not in context.get("body", ""):
+        scripts = context["script_files"] = [script for script in scripts if script.filename != TAGS_SCRIPT]
     if not scripts or pagename == "search" or any(not script.filename for script in scripts):
         return
     context["script_files"] = [

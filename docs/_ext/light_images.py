@@ -24,7 +24,9 @@ IMG_TAG = re.compile(r"<img\b[^>]*>")
 SRC = re.compile(r'\bsrc="([^"]*?_images/([^"/]+))"')
 TUTORIAL_FIGURE = re.compile(r'\bclass\s*=\s*"[^"]*\bsphx-glr-(single|multi)-img\b')
 FIGURE_SUFFIXES = {".png", ".webp", ".jpg", ".jpeg", ".gif"}
-WEBP = {"format": "webp", "pil_kwargs": {"lossless": True, "method": 6}}  # savefig's arguments
+# savefig's arguments. Method 4 (libwebp's default), not 6: measured on our eleven figures, 6 took
+# 0.36 s more per language (0.29 s of it Part 5's photograph) and made no file smaller by 1 %.
+WEBP = {"format": "webp", "pil_kwargs": {"lossless": True, "method": 4}}
 
 
 def webp_figures(block, block_vars, gallery_conf):
