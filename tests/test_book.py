@@ -28,6 +28,9 @@ from site_facts import (
 )
 
 pypdf = pytest.importorskip("pypdf")
+# One worker prints the books (`published`, about 80 s) and runs every test that reads them; the other
+# goes on with other tests rather than waiting for the same books.
+pytestmark = pytest.mark.xdist_group("book")
 
 ZH = TRANSLATIONS[0]
 GITHUB_URL_LIMIT = 8192  # GitHub answers longer issue URLs with an error
