@@ -82,6 +82,20 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def unexecuted_site(tmp_path_factory):
+    """Every language built from a clean copy without running the tutorials (``plot_gallery=0``),
+    once per test run; the repository's root. Tests read it and never change it."""
+    def build(folder):
+        root = clean_copy(folder / "repo")
+        run = run_tool(root, "build_site.py", "-D", "plot_gallery=0")
+        return {"root": str(root), "returncode": run.returncode, "log": run.stdout}
+
+    built = built_once(tmp_path_factory, "unexecuted-site", build)
+    assert built["returncode"] == 0, built["log"]
+    return Path(built["root"])
+
+
+@pytest.fixture(scope="session")
 def site_with_repository(site, tmp_path_factory):
     """The same site built again as publishing builds it, with BLITZ_REPOSITORY_URL and BLITZ_SITE_URL
     (the tutorials' cache is reused); test_book prints its books from a copy of it."""
