@@ -14,6 +14,7 @@ Usage: python tools/build_site.py [--out DIR] [--lang CODE ...] [--builder NAME]
 """
 
 import argparse
+import logging
 import os
 import shutil
 import subprocess
@@ -210,12 +211,18 @@ def wait_for_tutorials(ready, languages):
     from sphinx.search import languages as search_languages
     from sphinx.util import import_object
 
-    # The splitter Sphinx's search index picks for each language (IndexBuilder's rule), made once
-    # now, while this core would idle: for Chinese, jieba and its dictionary, 2 s of the build.
-    for language in languages:
-        splitter = search_languages.get(language) or search_languages.get(language.split("_")[0])
-        if splitter is not None:
-            (import_object(splitter) if isinstance(splitter, str) else splitter)({})
+    # The word splitter Sphinx's search index picks for each language (IndexBuilder's rule), made
+    # and used once now, while this core would idle: for Chinese, jieba loads its dictionary (1 s of
+    # the build). Quietly: the build shows no splitter's loading messages.
+    logging.disable(logging.INFO)
+    try:
+        for language in languages:
+            splitter = search_languages.get(language) or search_languages.get(language.split("_")[0])
+            if splitter is not None:
+                splitter = import_object(splitter) if isinstance(splitter, str) else splitter
+                splitter(CONF.get("html_search_options") or {}).split("warm up")
+    finally:
+        logging.disable(logging.NOTSET)
 
     ours = {path.stem for path in (ROOT / "docs" / "_ext").glob("*.py")}
     for name in CONF["extensions"]:
