@@ -89,10 +89,15 @@ print(f"{len(files)} examples; the first: {image.mode} image of {image.size[0]}Ã
 # (*augmentation*) shows the network more variety than the files hold.
 # Evaluation must measure the images as they are, so its transform has no
 # randomness. Both make the image grey again, nearly: torchvision's
-# grey conversion gives some pixels a value 1 lower than they had, out of
-# 255, and the mean and standard deviation are computed from the training
-# files through that same conversion, so it does no harm. Then both do what
-# Part 4 did.
+# grey conversion returns every pixel that is not black 1 lower than it
+# was, out of 255, as printed below, and the mean and standard deviation
+# are computed from the training files through that same conversion, so it
+# does no harm. Then both do what Part 4 did.
+
+written = v2.functional.pil_to_tensor(image)[0].int()  # the first file, one of its three equal channels
+lost = written - v2.Grayscale()(v2.functional.pil_to_tensor(image))[0].int()
+print(f"grey conversion of the first file: {int((lost == 1).sum())} of its {int((written > 0).sum())} "
+      f"pixels that are not black come back 1 lower; largest change {lost.abs().max().item()}")
 
 to_tensor = v2.Compose([v2.ToImage(), v2.Grayscale(), v2.ToDtype(torch.float32, scale=True)])
 pixels = torch.stack([to_tensor(image) for image, _ in files])

@@ -956,6 +956,10 @@ def test_only_the_training_transform_is_random_and_it_never_flips(own_data):
     (affine,) = [t for t in train_steps if isinstance(t, v2.RandomAffine)]
     assert affine.degrees == [-15.0, 15.0] and affine.translate == (0.1, 0.1)
     assert affine.interpolation == v2.InterpolationMode.BILINEAR  # "keeps the turned strokes smooth"
+    # "every pixel that is not black 1 lower", as the page prints it
+    grey = re.search(r"grey conversion of the first file: (\d+) of its (\d+) pixels that are not black come back "
+                     r"1 lower; largest change 1\n", own_data["printed"])
+    assert grey and grey[1] == grey[2] and int(grey[1]) > 0
     assert not any(type(t).__name__.startswith("Random") for t in eval_steps)
     image = own_data["files"][0][0]
     assert torch.equal(own_data["eval_transform"](image), own_data["eval_transform"](image))
