@@ -132,6 +132,9 @@ labels = torch.randint(0, 1000, (1,), device=device)
 print(f"data: {tuple(data.shape)}, label: {labels.tolist()}")
 
 # %%
+# Forward pass
+# ^^^^^^^^^^^^
+#
 # The forward pass runs the input through every layer of the model. The
 # prediction is one score for each of the 1000 classes.
 
@@ -146,17 +149,25 @@ print(f"prediction: {tuple(prediction.shape)}")
 # correct class. It is never negative,
 # and for a model that spreads its probability evenly over 1000 classes it
 # is :math:`\ln 1000 \approx 6.9`.
+
+loss = torch.nn.functional.cross_entropy(prediction, labels)
+print(f"loss: {loss.item():.4f} (ln 1000 = {math.log(1000):.4f})")
+
+# %%
+# Backward pass
+# ^^^^^^^^^^^^^
 #
 # We call :meth:`~torch.Tensor.backward` on the loss. Autograd then computes the gradient of
 # the loss with respect to every parameter and stores it in that parameter's
 # ``.grad`` attribute.
 
-loss = torch.nn.functional.cross_entropy(prediction, labels)
 loss.backward()
-print(f"loss: {loss.item():.4f} (ln 1000 = {math.log(1000):.4f})")
 print(f"conv1.weight.grad: {tuple(model.conv1.weight.grad.shape)}")
 
 # %%
+# Update
+# ^^^^^^
+#
 # Next we create an optimizer: stochastic gradient descent
 # (:class:`torch.optim.SGD`) with a
 # learning rate of 0.01 and a momentum of 0.9. We register all of the

@@ -8,7 +8,7 @@ a short one left a gap, and a long one (Part 2's "The computational graph",
 skipped content (axe's target-size, in Lighthouse) found its last 中英对照
 buttons on top of the next section's first ones.
 
-This writes each second-level section's own estimate on it, from what it
+This writes each section's own estimate on it (subsections too), from what it
 holds, generous by design (a section laid out shorter than its estimate only
 leaves a gap below it until the reader comes near, and then takes its real
 height, which the browser remembers): code and output lines, its text set in
@@ -96,21 +96,20 @@ def estimate(html):
 
 
 def with_sizes(body):
-    """``body`` with an estimated ``contain-intrinsic-size`` on each second-level section."""
-    pieces, depth, last, opened = [], 0, 0, None
+    """``body`` with an estimated ``contain-intrinsic-size`` on each section below the title."""
+    opened, sizes = [], {}  # the open sections' start tags; each section's size by its tag's offset
     for match in SECTION_TAG.finditer(body):
         if not match[1]:
-            depth += 1
-            if depth == 2:
-                opened = match
-        else:
-            if depth == 2 and opened is not None:
-                size = estimate(body[opened.end():match.start()])
-                pieces += [body[last:opened.start()],
-                           f'<section style="contain-intrinsic-size: auto {size}px"{opened[2]}>']
-                last = opened.end()
-                opened = None
-            depth -= 1
+            opened.append(match)
+        elif opened:
+            start = opened.pop()
+            if opened:  # not the title's own section
+                sizes[start.start()] = (start, estimate(body[start.end():match.start()]))
+    pieces, last = [], 0
+    for offset in sorted(sizes):
+        start, size = sizes[offset]
+        pieces += [body[last:offset], f'<section style="contain-intrinsic-size: auto {size}px"{start[2]}>']
+        last = start.end()
     pieces.append(body[last:])
     return "".join(pieces)
 
