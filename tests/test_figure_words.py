@@ -142,3 +142,66 @@ def test_zh_code_comments_are_chinese_and_the_code_is_the_same(site, name):
     text = "\n".join(text for kind, text in zh_cells if kind == "markdown")
     without_math = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", "", text, flags=re.S)
     assert not re.search(r"(?<!\\)\\ ", without_math), f"{name}: reST's escaped space left in the zh .py"
+
+
+def test_figures_are_redrawn_as_soon_as_their_tutorial_has_run(site, tmp_path):
+    """build_site's translations process redraws a tutorial's figures once its checksum is current,
+    from the catalog as written, and the build then finds them current until the .po changes."""
+    import os
+    import shutil
+
+    script = "plot_3_neural_networks"
+    built = site.root / "docs" / "tutorials"
+    gallery, examples, locales = tmp_path / "docs" / "tutorials", tmp_path / "examples", tmp_path / "locales"
+    (gallery / "images").mkdir(parents=True)
+    examples.mkdir()
+    for kept in built.joinpath("images").glob(f"sphx_glr_{script}_*.pickle"):
+        shutil.copy2(kept, gallery / "images")
+    for name in (f"{script}.py", f"{script}.py.md5"):
+        shutil.copy2(built / name, gallery)
+    shutil.copy2(ROOT / "examples" / f"{script}.py", examples)
+    po = locales / ZH / "LC_MESSAGES" / "tutorials" / f"{script}.po"
+    po.parent.mkdir(parents=True)
+    shutil.copy2(catalog_checks.locale_dir(ZH) / "tutorials" / f"{script}.po", po)
+    conf = {"sphinx_gallery_conf": {"gallery_dirs": "tutorials", "examples_dirs": str(examples),
+                                    "thumbnail_size": (250, 175)},
+            "locale_dirs": [str(locales)], "gettext_compact": False}
+    drawn = gallery / "images" / ZH
+
+    def redraw(done=()):
+        return figure_words.redraw_finished_tutorials(tmp_path / "docs", conf, [ZH], set(done))
+
+    # The script was edited since the checksum: its run has not finished, nothing is drawn.
+    source = examples / f"{script}.py"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original + "\n# edited\n", encoding="utf-8")
+    assert redraw() == set() and not drawn.exists()
+    source.write_text(original, encoding="utf-8")
+
+    # Run: each figure is drawn as the build draws it, and the thumbnail is made.
+    assert redraw() == {script}
+    images = sorted(drawn.glob("*.webp"))
+    assert [p.name for p in images] == [p.name for p in sorted(built.joinpath("images", ZH).glob(f"sphx_glr_{script}_*.webp"))]
+    for image in images:
+        expected = Image.open(built / "images" / ZH / image.name).convert("RGBA")
+        assert np.array_equal(np.asarray(Image.open(image).convert("RGBA")), np.asarray(expected)), image.name
+    assert (drawn / "thumb" / f"sphx_glr_{script}_thumb.webp").is_file()
+    assert redraw(done={script}) == set()
+
+    # The build finds them current, and redraws them once the .po is newer.
+    def build_redraw():
+        before = {p: p.stat().st_mtime_ns for p in images}
+        kept = sorted((gallery / "images").glob("*.pickle"))
+        figure_words.redraw_script(gallery, script, kept, drawn, lambda m: m,
+                                   figure_words.catalog_changed([locales], ZH, f"tutorials/{script}"), (250, 175))
+        return [p.name for p in images if p.stat().st_mtime_ns != before[p]]
+
+    assert build_redraw() == []
+    later = max(p.stat().st_mtime for p in images) + 10
+    os.utime(po, (later, later))
+    assert build_redraw() == [p.name for p in images]
+
+    # A catalog that does not parse is left to the build, which names it: nothing drawn, no crash.
+    shutil.rmtree(drawn)
+    po.write_text('msgid "unterminated\n', encoding="utf-8")
+    assert redraw() == {script} and not list(drawn.glob("*.webp"))

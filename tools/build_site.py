@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import jinja2
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 import build_lock  # noqa: E402  (docs/_ext is not a package)
 import catalog_checks  # noqa: E402
+import figure_words  # noqa: E402
 import input_checks  # noqa: E402
 import tutorial_runs  # noqa: E402
 from site_languages import language_tag  # noqa: E402
@@ -201,8 +203,9 @@ def build_beside(out, languages, extra, builder):
 
 
 def wait_for_tutorials(ready, languages):
-    """The translations' process: import what the build needs and load each language's search
-    word splitter, then wait for the source build's word.
+    """The translations' process: import what the build needs, load each language's search
+    word splitter, and redraw the figures of each tutorial that has run, until the source
+    build's word.
 
     Returns whether to build (False when the source build stopped first)."""
     import importlib
@@ -230,8 +233,43 @@ def wait_for_tutorials(ready, languages):
         if name not in ours:  # ours are light, and build_timing must not start its clock while waiting
             importlib.import_module(name)
     importlib.import_module(CONF.get("html_theme", "alabaster"))
-    with os.fdopen(ready, "rb") as pipe:
-        return pipe.read(1) == b"1"
+    drawer = start_drawing(languages)
+    try:
+        with os.fdopen(ready, "rb") as pipe:
+            return pipe.read(1) == b"1"
+    finally:
+        if drawer is not None:
+            drawer.kill()  # at once: the build redraws what it left
+            drawer.join()
+            for language in languages:
+                figure_words.remove_partial_drawings(ROOT / "docs", CONF, language)
+
+
+def start_drawing(languages):
+    """A child process that redraws each tutorial's figures in every translation as soon as the
+    tutorial has run (figure_words.redraw_finished_tutorials), until it is killed; None where
+    processes cannot be forked.
+
+    It runs at idle priority, where the platform has one, so that it draws only when the
+    tutorials leave a core free, and it is killed, not waited for, when they have all run: at
+    idle priority on busy cores, waiting would hold the build up.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    drawer = multiprocessing.get_context("fork").Process(target=draw_until_killed, args=(languages, os.getpid()))
+    drawer.start()
+    return drawer
+
+
+def draw_until_killed(languages, parent):
+    if hasattr(os, "sched_setscheduler"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    drawn = set()
+    while os.getppid() == parent:  # a parent killed before it could kill this leaves it nothing to do
+        drawn |= figure_words.redraw_finished_tutorials(ROOT / "docs", CONF, languages, drawn)
+        time.sleep(0.25)
 
 
 def theme_text(language, message):

@@ -14,7 +14,13 @@ pickles it beside the image (matplotlib figures pickle). Then:
   that has the language's glyphs (Noto Sans CJK SC from PyPI's ``mplfonts``,
   after DejaVu Sans, so Latin text and numbers look as in the source figure),
   into ``images/<language>/``, and makes the landing thumbnail from it as
-  sphinx-gallery does; that language's pages and landing page point at them.
+  sphinx-gallery does; that language's pages and landing page point at them;
+* when the translations are built beside the source language
+  (``tools/build_site.py``), their process redraws each tutorial's figures as
+  soon as that tutorial has run, while the others still run, from the
+  catalogs as written (``redraw_finished_tutorials``); the build then finds
+  them current. An image is current when it is newer than its pickle and its
+  page's ``.po``.
 
 A text is a message when it has a word (``hidden_messages.english_words``):
 "max pool" is one, "conv1, ReLU" and "16 × 5 × 5" are not. A glyph that no
@@ -26,6 +32,7 @@ import importlib.util
 import pickle
 import re
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from docutils import nodes
@@ -40,6 +47,7 @@ from hidden_messages import english_words
 FIGURE_NAME = re.compile(r"^sphx_glr_(?P<script>.+)_(?P<number>\d{3})$")
 GLYPH_MISSING = re.compile(r"Glyph .* missing from font")
 CJK_FONT = "NotoSansCJKsc-Regular.otf"  # mplfonts' Noto Sans CJK SC
+PARTIAL = ".part"  # an image being drawn: <name>.part.webp
 
 
 def message_of(text):
@@ -215,49 +223,132 @@ def is_translation(config):
     return bool(config.blitz_languages) and config.language != next(iter(config.blitz_languages))
 
 
-def redraw_translations(app, env, docnames):
-    """env-before-read-docs (catalogs compiled): redraw every figure whose image is older than its inputs."""
-    if not is_translation(app.config):
-        return
-    from sphinx_gallery.py_source_parser import split_code_and_text_blocks
-    from sphinx_gallery.utils import scale_image
-
-    conf = app.config.sphinx_gallery_conf
-    gallery_dir = conf["gallery_dirs"]
-    gallery = Path(app.srcdir, gallery_dir)
-    folder = translation_folder(app)
-    locale_dirs = [Path(app.srcdir, d) for d in app.config.locale_dirs]
+def figures_by_script(gallery):
+    """Each tutorial's pickled figures, in order, by script name."""
     by_script = {}
     for kept in sorted((gallery / "images").glob("sphx_glr_*.pickle")):
         match = FIGURE_NAME.match(kept.stem)
         if match and (gallery / f"{match['script']}.py").exists():
             by_script.setdefault(match["script"], []).append(kept)
-    for script, kept_figures in by_script.items():
-        docname = f"{gallery_dir}/{script}"
-        domain = docname_to_domain(docname, app.config.gettext_compact)
+    return by_script
+
+
+def catalog_changed(locale_dirs, language, domain):
+    """When the page's catalog (the .po, which Sphinx compiles) last changed; 0 without one."""
+    catalogs = [Path(d) / language / "LC_MESSAGES" / f"{domain}.po" for d in locale_dirs]
+    return max([po.stat().st_mtime for po in catalogs if po.exists()], default=0)
+
+
+@contextmanager
+def written_whole(path):
+    """The name to write ``path`` under: it becomes ``path`` once written, so that an interrupted
+    drawing never looks current (``remove_partial_drawings`` removes one a killed process left)."""
+    part = path.with_name(f"{path.stem}{PARTIAL}{path.suffix}")
+    try:
+        yield part
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    part.replace(path)
+
+
+def remove_partial_drawings(srcdir, conf, language):
+    folder = Path(srcdir, conf["sphinx_gallery_conf"]["gallery_dirs"], "images", language)
+    for part in folder.rglob(f"*{PARTIAL}.*"):
+        part.unlink()
+
+
+def redraw_script(gallery, script, kept_figures, folder, translate, catalog_time, thumbnail_size):
+    """Draw the tutorial's figures whose translated image is older than its inputs, and its thumbnail."""
+    from sphinx_gallery.py_source_parser import split_code_and_text_blocks
+    from sphinx_gallery.utils import scale_image
+
+    file_conf, _ = split_code_and_text_blocks(str(gallery / f"{script}.py"))
+    thumbnail_number = file_conf.get("thumbnail_number", 1)
+    if thumbnail_number < 0:
+        thumbnail_number += len(kept_figures) + 1
+    for kept in kept_figures:
+        image = folder / f"{kept.stem}.webp"
+        thumb = folder / "thumb" / f"sphx_glr_{script}_thumb.webp"
+        is_thumbnail = int(FIGURE_NAME.match(kept.stem)["number"]) == thumbnail_number
+        if image.exists() and image.stat().st_mtime > max(kept.stat().st_mtime, catalog_time) and (
+            thumb.exists() or not is_thumbnail
+        ):
+            continue
+        fig = load_figure(kept)
+        note_words(kept, fig)
+        translate_figure(fig, translate)
+        image.parent.mkdir(parents=True, exist_ok=True)
+        with written_whole(image) as drawing:
+            draw_checked(fig, f"{script}.py, figure {kept.stem[-3:]}", save=drawing)
+        if is_thumbnail:
+            thumb.parent.mkdir(parents=True, exist_ok=True)
+            with written_whole(thumb) as drawing:
+                scale_image(image, drawing, *thumbnail_size)
+
+
+def redraw_translations(app, env, docnames):
+    """env-before-read-docs (catalogs compiled): redraw every figure whose image is older than its inputs."""
+    if not is_translation(app.config):
+        return
+    conf = app.config.sphinx_gallery_conf
+    gallery_dir = conf["gallery_dirs"]
+    gallery = Path(app.srcdir, gallery_dir)
+    locale_dirs = [Path(app.srcdir, d) for d in app.config.locale_dirs]
+    for script, kept_figures in figures_by_script(gallery).items():
+        domain = docname_to_domain(f"{gallery_dir}/{script}", app.config.gettext_compact)
         catalog, _ = init_locale(locale_dirs, app.config.language, domain, "blitz")
-        compiled = [d / app.config.language / "LC_MESSAGES" / f"{domain}.mo" for d in locale_dirs]
-        inputs_changed = max([p.stat().st_mtime for p in compiled if p.exists()], default=0)
-        file_conf, _ = split_code_and_text_blocks(str(gallery / f"{script}.py"))
-        thumbnail_number = file_conf.get("thumbnail_number", 1)
-        if thumbnail_number < 0:
-            thumbnail_number += len(kept_figures) + 1
-        for kept in kept_figures:
-            image = folder / f"{kept.stem}.webp"
-            thumb = folder / "thumb" / f"sphx_glr_{script}_thumb.webp"
-            is_thumbnail = int(FIGURE_NAME.match(kept.stem)["number"]) == thumbnail_number
-            if image.exists() and image.stat().st_mtime > max(kept.stat().st_mtime, inputs_changed) and (
-                thumb.exists() or not is_thumbnail
-            ):
+        redraw_script(gallery, script, kept_figures, translation_folder(app), catalog.gettext,
+                      catalog_changed(locale_dirs, app.config.language, domain), conf["thumbnail_size"])
+
+
+def redraw_finished_tutorials(srcdir, conf, languages, done):
+    """Before a translation's build starts, while the source build still runs tutorials: redraw
+    the figures of each tutorial that has finished (its checksum written and current) and is not
+    in ``done``, from its catalog as written. Return the scripts dealt with.
+
+    Whatever cannot be done here (a catalog that does not parse, a glyph no font has) is left to
+    the build, which redraws what is not current and reports the problem with its file and line.
+    """
+    import catalog_checks
+    from sphinx_gallery.utils import get_md5sum
+
+    gallery_dir = conf["sphinx_gallery_conf"]["gallery_dirs"]
+    gallery = Path(srcdir, gallery_dir)
+    examples = Path(conf["sphinx_gallery_conf"]["examples_dirs"])
+    locale_dirs = [Path(srcdir, d) for d in conf["locale_dirs"]]
+    finished = set()
+    for script, kept_figures in figures_by_script(gallery).items():
+        checksum, source = gallery / f"{script}.py.md5", examples / f"{script}.py"
+        if script in done or not (checksum.exists() and source.exists()):
+            continue
+        if checksum.read_text() != get_md5sum(source, mode="t"):
+            continue  # not run yet (an older run's checksum, which the source build deletes)
+        finished.add(script)
+        domain = docname_to_domain(f"{gallery_dir}/{script}", conf.get("gettext_compact", True))
+        for language in languages:
+            catalogs = [d / language / "LC_MESSAGES" / f"{domain}.po" for d in locale_dirs]
+            try:
+                messages = [catalog_checks.load(po) for po in catalogs if po.exists()]
+                redraw_script(gallery, script, kept_figures, gallery / "images" / language,
+                              translator(messages), catalog_changed(locale_dirs, language, domain),
+                              conf["sphinx_gallery_conf"]["thumbnail_size"])
+            except Exception:  # the build redraws it, and names the problem
                 continue
-            fig = load_figure(kept)
-            note_words(kept, fig)
-            translate_figure(fig, catalog.gettext)
-            image.parent.mkdir(parents=True, exist_ok=True)
-            draw_checked(fig, f"{script}.py, figure {kept.stem[-3:]}", save=image)
-            if is_thumbnail:
-                thumb.parent.mkdir(parents=True, exist_ok=True)
-                scale_image(image, thumb, *conf["thumbnail_size"])
+    return finished
+
+
+def translator(catalogs):
+    """``gettext`` over babel catalogs, as Sphinx compiles them: translated, not fuzzy, the first catalog first."""
+
+    def translate(text):
+        for catalog in catalogs:
+            message = catalog.get(text)
+            if message is not None and message.string and not message.fuzzy:
+                return message.string
+        return text
+
+    return translate
 
 
 class FigureWords(SphinxTransform):

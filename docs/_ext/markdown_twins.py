@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, SoupStrainer
 from sphinx.locale import get_translation
 
 import commonmark
@@ -26,9 +26,14 @@ from translated_downloads import write_if_changed
 
 _ = get_translation("sphinx")
 # Not the page's text: permalinks, English originals and tooltips, buttons, the downloads footer.
-LEFT_OUT = ("nav, .headerlink, .blitz-original, .blitz-term-tip, .blitz-visually-hidden, button, script, style, "
-            ".sphx-glr-footer, .sphx-glr-download-link-note, .sphx-glr-signature, .sphx-glr-timing, "
-            ".blitz-feedback, noscript")
+LEFT_OUT_TAGS = {"nav", "button", "script", "style", "noscript"}
+LEFT_OUT_CLASSES = {"headerlink", "blitz-original", "blitz-term-tip", "blitz-visually-hidden", "sphx-glr-footer",
+                    "sphx-glr-download-link-note", "sphx-glr-signature", "sphx-glr-timing", "blitz-feedback"}
+MAIN = SoupStrainer("article", attrs={"role": "main"})
+
+
+def left_out(tag):
+    return tag.name in LEFT_OUT_TAGS or not LEFT_OUT_CLASSES.isdisjoint(tag.get("class") or ())
 
 
 def twin_name(pagename):
@@ -58,9 +63,12 @@ def link_twin(app, pagename, templatename, context, doctree):
 
 
 def page_markdown(html_path):
-    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
-    article = soup.select_one("article[role=main]") or soup.body
-    for tag in article.select(LEFT_OUT):
+    """The page's main content as CommonMark (only that part of the page is made a tree)."""
+    html = html_path.read_text(encoding="utf-8")
+    article = BeautifulSoup(html, "html.parser", parse_only=MAIN).find("article")
+    if article is None:
+        article = BeautifulSoup(html, "html.parser").body
+    for tag in article.find_all(left_out):
         tag.decompose()
     return commonmark.page_to_markdown(article)
 

@@ -76,6 +76,8 @@ def translate_text(text, messages, translate, where):
     """reST ``text`` with each message's source replaced by its translation."""
     for msgid, rawsource, is_title in sorted(messages, key=lambda m: -len(m[1])):
         lines = [line.strip() for line in rawsource.strip().split("\n")]
+        if lines[0] not in text:
+            continue  # neither pattern below can match: spare compiling them (each cell meets every message)
         pattern = re.compile(
             rf"^(?P<lead>[ \t]*{LIST_MARKER})" + r"[ \t]*\n[ \t]*".join(map(re.escape, lines)) + r"[ \t]*$",
             re.M,
