@@ -30,6 +30,16 @@ pytestmark = pytest.mark.xdist_group("tutorials")
 SCRIPTS = sorted((ROOT / "examples").glob("plot_*.py"))
 
 
+def test_one_worker_runs_this_module(request):
+    """xdist sends a group to one worker by the group it appends to each test's id; pytest 9.2's
+    structured ids drop it (pytest-xdist#1386), and each tutorial then runs on both workers."""
+    if not request.config.getoption("loadgroup", False):
+        pytest.skip("run by `nox -s tests` (two workers, --dist loadgroup)")
+    assert request.node.nodeid.endswith("@tutorials"), (
+        f"{request.node.nodeid}: --dist loadgroup ignores xdist_group with this pytest "
+        "(pytest-xdist#1386); keep requirements.txt's pytest below 9.2 until pytest-xdist handles it")
+
+
 def test_the_four_parts_and_the_optional_fifth_exist():
     assert [s.stem for s in SCRIPTS] == [
         "plot_1_tensors", "plot_2_autograd", "plot_3_neural_networks", "plot_4_classifier",

@@ -233,10 +233,15 @@ def figures_by_script(gallery):
     return by_script
 
 
+def page_catalogs(locale_dirs, language, domain):
+    """The page's catalogs (the .po files, which Sphinx compiles), one per locale folder, first first."""
+    return [Path(d) / language / "LC_MESSAGES" / f"{domain}.po" for d in locale_dirs]
+
+
 def catalog_changed(locale_dirs, language, domain):
-    """When the page's catalog (the .po, which Sphinx compiles) last changed; 0 without one."""
-    catalogs = [Path(d) / language / "LC_MESSAGES" / f"{domain}.po" for d in locale_dirs]
-    return max([po.stat().st_mtime for po in catalogs if po.exists()], default=0)
+    """When the page's catalog last changed; 0 without one."""
+    return max([po.stat().st_mtime for po in page_catalogs(locale_dirs, language, domain) if po.exists()],
+               default=0)
 
 
 @contextmanager
@@ -327,9 +332,9 @@ def redraw_finished_tutorials(srcdir, conf, languages, done):
         finished.add(script)
         domain = docname_to_domain(f"{gallery_dir}/{script}", conf.get("gettext_compact", True))
         for language in languages:
-            catalogs = [d / language / "LC_MESSAGES" / f"{domain}.po" for d in locale_dirs]
             try:
-                messages = [catalog_checks.load(po) for po in catalogs if po.exists()]
+                messages = [catalog_checks.load(po) for po in page_catalogs(locale_dirs, language, domain)
+                            if po.exists()]
                 redraw_script(gallery, script, kept_figures, gallery / "images" / language,
                               translator(messages), catalog_changed(locale_dirs, language, domain),
                               conf["sphinx_gallery_conf"]["thumbnail_size"])
