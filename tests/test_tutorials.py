@@ -1010,7 +1010,9 @@ def test_own_data_runs_when_workers_are_spawned(tmp_path):
     script = tmp_path / "own_data_spawned.py"
     script.write_text('import torch.multiprocessing\ntorch.multiprocessing.set_start_method("spawn", force=True)\n'
                       + source, encoding="utf-8")
-    environment = {**os.environ, "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"}
+    # Unbuffered: a worker that is slow to exit is terminated by the DataLoader, and would take
+    # what it printed, still in its buffer, with it (once, 4 of 5 prints came back).
+    environment = {**os.environ, "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
                             cwd=tmp_path, env=environment)
     assert result.returncode == 0, result.stderr[-3000:]
